@@ -1,0 +1,296 @@
+// Package fs is the cgroup v1 cgroupfs driver: it creates one cgroup per
+// hierarchy (plus the cgroup2 one on a hybrid host), moves processes into
+// them, writes the resource limits controller by controller and gathers
+// their statistics.
+package fs
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sync"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/b7f961b7/libcontainer/cgroups"
+	"github.com/b7f961b7/libcontainer/cgroups/fscommon"
+	"github.com/b7f961b7/libcontainer/cgroups/internal/kill"
+	"github.com/b7f961b7/libcontainer/configs"
+)
+
+// subsystem is one v1 controller (or joined named hierarchy).
+type subsystem interface {
+	// Name returns the controller name, which is also the paths key.
+	Name() string
+	// GetStats adds the controller's statistics in path to stats.
+	GetStats(path string, stats *cgroups.Stats) error
+	// Apply creates the cgroup path and moves pid into it.
+	Apply(path string, r *configs.Resources, pid int) error
+	// Set writes the controller's limits from r into path.
+	Set(path string, r *configs.Resources) error
+}
+
+// subsystems lists the v1 controllers in the order they are applied and set.
+var subsystems = []subsystem{
+	&CpusetGroup{},
+	&DevicesGroup{},
+	&MemoryGroup{},
+	&CpuGroup{},
+	&CpuacctGroup{},
+	&PidsGroup{},
+	&BlkioGroup{},
+	&HugetlbGroup{},
+	&NetClsGroup{},
+	&NetPrioGroup{},
+	&PerfEventGroup{},
+	&FreezerGroup{},
+	&RdmaGroup{},
+	&NameGroup{GroupName: "name=systemd", Join: true},
+	&NameGroup{GroupName: "misc", Join: true},
+}
+
+// errSubsystemDoesNotExist is returned by path lookups of a controller
+// that has no hierarchy on this host.
+var errSubsystemDoesNotExist = errors.New("cgroup: subsystem does not exist")
+
+// manager implements cgroups.Manager for cgroup v1 (and hybrid) hosts.
+type manager struct {
+	mu      sync.Mutex
+	cgroups *configs.Cgroup
+	paths   map[string]string
+}
+
+// NewManager returns a v1 cgroupfs manager for cg. With nil paths the
+// per-controller paths are computed from cg (Path, or Parent/Name; ".." is
+// refused); otherwise paths (as saved by GetPaths) are used as they are.
+// cg.Resources must be set and cg.Resources.Unified must be nil.
+func NewManager(cg *configs.Cgroup, paths map[string]string) (cgroups.Manager, error) {
+	if cg == nil {
+		return nil, errors.New("cgroup v1 manager: cgroup config is nil")
+	}
+	if cg.Resources == nil {
+		return nil, errors.New("cgroup v1 manager: cgroup config has nil Resources")
+	}
+	if cg.Resources.Unified != nil {
+		return nil, cgroups.ErrV1NoUnified
+	}
+	if paths == nil {
+		var err error
+		paths, err = initPaths(cg)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		cp := make(map[string]string, len(paths))
+		for k, v := range paths {
+			cp[k] = v
+		}
+		paths = cp
+	}
+	return &manager{cgroups: cg, paths: paths}, nil
+}
+
+// isIgnorableError reports whether err may be ignored in rootless mode
+// (permission problems).
+func isIgnorableError(rootless bool, err error) bool {
+	if !rootless {
+		return false
+	}
+	return errors.Is(err, fs.ErrPermission) || errors.Is(err, unix.EROFS) || errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES)
+}
+
+// Apply creates the cgroup in every hierarchy and moves pid into them.
+func (m *manager) Apply(pid int) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c := m.cgroups
+	for _, sys := range subsystems {
+		name := sys.Name()
+		p, ok := m.paths[name]
+		if !ok {
+			continue
+		}
+		if err := sys.Apply(p, c.Resources, pid); err != nil {
+			// Rootless without an explicit path may lack write
+			// access to some hierarchies: drop them.
+			if isIgnorableError(c.Rootless, err) && c.Path == "" {
+				delete(m.paths, name)
+				continue
+			}
+			return err
+		}
+	}
+	if p, ok := m.paths[""]; ok {
+		if err := joinUnified(p, pid); err != nil {
+			if isIgnorableError(c.Rootless, err) && c.Path == "" {
+				delete(m.paths, "")
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// Set writes the limits of r into every controller.
+func (m *manager) Set(r *configs.Resources) error {
+	if r == nil {
+		return nil
+	}
+	if r.Unified != nil {
+		return cgroups.ErrV1NoUnified
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, sys := range subsystems {
+		path := m.paths[sys.Name()]
+		if err := sys.Set(path, r); err != nil {
+			if m.cgroups.Rootless && sys.Name() == "devices" {
+				continue
+			}
+			if path == "" {
+				return fmt.Errorf("cannot set %s limit: container could not join or create cgroup: %w", sys.Name(), err)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// Freeze freezes or thaws the container through the freezer hierarchy.
+func (m *manager) Freeze(state configs.FreezerState) error {
+	path := m.Path("freezer")
+	if path == "" {
+		return errors.New("cannot toggle freezer: cgroups not configured for container")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	prev := m.cgroups.Resources.Freezer
+	m.cgroups.Resources.Freezer = state
+	if err := (&FreezerGroup{}).Set(path, m.cgroups.Resources); err != nil {
+		m.cgroups.Resources.Freezer = prev
+		return err
+	}
+	return nil
+}
+
+// Destroy kills whatever still runs in the cgroups (cgroup.kill on the
+// hybrid cgroup2 directory, then SIGKILL while frozen), waits for them to
+// go, and removes every cgroup directory. Missing cgroups are fine.
+func (m *manager) Destroy() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	dirs := make([]string, 0, len(m.paths))
+	for _, p := range m.paths {
+		dirs = append(dirs, p)
+	}
+	var freeze, thaw func() error
+	if fp := m.paths["freezer"]; fp != "" && cgroups.PathExists(fp) {
+		freeze = func() error { return freezeTo(fp, configs.Frozen) }
+		thaw = func() error { return freezeTo(fp, configs.Thawed) }
+	}
+	if err := kill.All(dirs, m.paths[""], freeze, thaw); err != nil {
+		return fmt.Errorf("destroy cgroup: %w", err)
+	}
+	if err := cgroups.RemovePaths(m.paths); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Path returns the cgroup path of subsystem ("" when it has none).
+func (m *manager) Path(subsys string) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.paths[subsys]
+}
+
+// GetPaths returns a copy of the per-subsystem paths.
+func (m *manager) GetPaths() map[string]string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	cp := make(map[string]string, len(m.paths))
+	for k, v := range m.paths {
+		cp[k] = v
+	}
+	return cp
+}
+
+// GetCgroups returns the configuration of the manager.
+func (m *manager) GetCgroups() (*configs.Cgroup, error) {
+	return m.cgroups, nil
+}
+
+// GetPids lists the processes directly in the devices cgroup.
+func (m *manager) GetPids() ([]int, error) {
+	return cgroups.GetPids(m.Path("devices"))
+}
+
+// GetAllPids lists the processes in the devices cgroup and below.
+func (m *manager) GetAllPids() ([]int, error) {
+	return cgroups.GetAllPids(m.Path("devices"))
+}
+
+// GetStats gathers the statistics of every existing controller cgroup.
+func (m *manager) GetStats() (*cgroups.Stats, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	stats := cgroups.NewStats()
+	for _, sys := range subsystems {
+		path := m.paths[sys.Name()]
+		if path == "" || !cgroups.PathExists(path) {
+			continue
+		}
+		if err := sys.GetStats(path, stats); err != nil {
+			return nil, err
+		}
+	}
+	return stats, nil
+}
+
+// GetFreezerState returns the freezer state (Undefined without a freezer).
+func (m *manager) GetFreezerState() (configs.FreezerState, error) {
+	path := m.Path("freezer")
+	if path == "" {
+		return configs.Undefined, nil
+	}
+	return (&FreezerGroup{}).GetState(path)
+}
+
+// Exists reports whether the devices cgroup exists.
+func (m *manager) Exists() bool {
+	p := m.Path("devices")
+	return p != "" && cgroups.PathExists(p)
+}
+
+// OOMKillCount returns the number of OOM kills in the memory cgroup.
+func (m *manager) OOMKillCount() (uint64, error) {
+	return OOMKillCount(m.Path("memory"))
+}
+
+// OOMKillCount returns the oom_kill counter of memory.oom_control in path.
+func OOMKillCount(path string) (uint64, error) {
+	if path == "" {
+		return 0, errors.New("no memory cgroup path")
+	}
+	return fscommon.GetValueByKey(path, "memory.oom_control", "oom_kill")
+}
+
+// apply creates path (and its parents) and moves pid into it. An empty
+// path is a no-op.
+func apply(path string, pid int) error {
+	if path == "" {
+		return nil
+	}
+	if err := os.MkdirAll(path, 0o755); err != nil {
+		return fmt.Errorf("create cgroup %s: %w", path, err)
+	}
+	return cgroups.WriteCgroupProc(path, pid)
+}
+
+// joinUnified creates the cgroup2 directory of a hybrid host and moves
+// pid into it.
+func joinUnified(path string, pid int) error {
+	return apply(path, pid)
+}

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/b7f961b7/libcontainer/cmd/internal/defaultconfig"
+)
+
+// runSpec implements "nsinit spec": write a default container.json for
+// ./rootfs with hostname "nsinit" and cgroup /nsinit-<dirname>.
+func runSpec(g *globals, args []string) (int, error) {
+	fs := g.newFlagSet("spec", "")
+	if err := fs.Parse(args); err != nil {
+		return 2, nil
+	}
+	if fs.NArg() != 0 {
+		return 2, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	dir, err := g.dir()
+	if err != nil {
+		return 1, err
+	}
+	cfg := defaultconfig.Config("rootfs", "nsinit", "/nsinit-"+filepath.Base(dir))
+	if err := writeConfig(dir, cfg); err != nil {
+		return 1, err
+	}
+	if _, err := os.Stat(filepath.Join(dir, "rootfs")); err != nil {
+		fmt.Fprintf(os.Stderr, "nsinit spec: note: %s does not exist yet; put the container's root filesystem there\n", filepath.Join(dir, "rootfs"))
+	}
+	return 0, nil
+}

@@ -1,0 +1,361 @@
+package libcontainer
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/b7f961b7/libcontainer/capabilities"
+	"github.com/b7f961b7/libcontainer/configs"
+	"github.com/b7f961b7/libcontainer/keys"
+	"github.com/b7f961b7/libcontainer/system"
+	"github.com/b7f961b7/libcontainer/user"
+	"github.com/b7f961b7/libcontainer/utils"
+)
+
+// initConfig is what the parent sends the container side after nsenter:
+// the process to run and the container's config.
+type initConfig struct {
+	Args             []string              `json:"args"`
+	Env              []string              `json:"env"`
+	Cwd              string                `json:"cwd"`
+	Capabilities     *configs.Capabilities `json:"capabilities"`
+	ProcessLabel     string                `json:"process_label"`
+	AppArmorProfile  string                `json:"apparmor_profile"`
+	NoNewPrivileges  bool                  `json:"no_new_privileges"`
+	User             string                `json:"user"`
+	AdditionalGroups []string              `json:"additional_groups"`
+	Config           *configs.Config       `json:"config"`
+	PassedFilesCount int                   `json:"passed_files_count"`
+	ContainerID      string                `json:"containerid"`
+	Rlimits          []configs.Rlimit      `json:"rlimits"`
+	CreateConsole    bool                  `json:"create_console"`
+	ConsoleWidth     uint16                `json:"console_width"`
+	ConsoleHeight    uint16                `json:"console_height"`
+	RootlessEUID     bool                  `json:"rootless_euid"`
+	RootlessCgroups  bool                  `json:"rootless_cgroups"`
+}
+
+// newInitConfig merges a Process into the container's config.
+func (c *linuxContainer) newInitConfig(p *Process) *initConfig {
+	cfg := &initConfig{
+		Args:             p.Args,
+		Env:              p.Env,
+		Cwd:              p.Cwd,
+		Capabilities:     c.config.Capabilities,
+		ProcessLabel:     c.config.ProcessLabel,
+		AppArmorProfile:  c.config.AppArmorProfile,
+		NoNewPrivileges:  c.config.NoNewPrivileges,
+		User:             p.User,
+		AdditionalGroups: p.AdditionalGroups,
+		Config:           c.config,
+		PassedFilesCount: len(p.ExtraFiles),
+		ContainerID:      c.id,
+		Rlimits:          c.config.Rlimits,
+		CreateConsole:    p.ConsoleSocket != nil,
+		ConsoleWidth:     p.ConsoleWidth,
+		ConsoleHeight:    p.ConsoleHeight,
+		RootlessEUID:     c.config.RootlessEUID,
+		RootlessCgroups:  c.config.RootlessCgroups,
+	}
+	if p.Capabilities != nil {
+		cfg.Capabilities = p.Capabilities
+	}
+	if p.Label != "" {
+		cfg.ProcessLabel = p.Label
+	}
+	if p.AppArmorProfile != "" {
+		cfg.AppArmorProfile = p.AppArmorProfile
+	}
+	if p.NoNewPrivileges != nil {
+		cfg.NoNewPrivileges = *p.NoNewPrivileges
+	}
+	if len(p.Rlimits) > 0 {
+		cfg.Rlimits = p.Rlimits
+	}
+	return cfg
+}
+
+// StartInitialization is the container side: it runs in the re-exec'd
+// binary after nsenter, reads its config from the init pipe, sets the
+// container up and execs the user's program. It returns only on failure,
+// after reporting the error to the parent.
+func (l *LinuxFactory) StartInitialization() (err error) {
+	runtime.LockOSThread()
+	fd, err := strconv.Atoi(os.Getenv("_LIBCONTAINER_INITPIPE"))
+	if err != nil {
+		return fmt.Errorf("_LIBCONTAINER_INITPIPE: %w", err)
+	}
+	pipe := newSyncPipe(os.NewFile(uintptr(fd), "init-pipe"))
+	defer func() {
+		if e := recover(); e != nil {
+			err = fmt.Errorf("panic in container init: %v\n%s", e, debug.Stack())
+		}
+		if err != nil {
+			_ = pipe.send(syncMsg{Type: procError, Message: err.Error()})
+		}
+		pipe.f.Close()
+	}()
+
+	fifoFd := -1
+	if s := os.Getenv("_LIBCONTAINER_FIFOFD"); s != "" {
+		if fifoFd, err = strconv.Atoi(s); err != nil {
+			return fmt.Errorf("_LIBCONTAINER_FIFOFD: %w", err)
+		}
+	}
+	consoleFd := -1
+	if s := os.Getenv("_LIBCONTAINER_CONSOLE"); s != "" {
+		if consoleFd, err = strconv.Atoi(s); err != nil {
+			return fmt.Errorf("_LIBCONTAINER_CONSOLE: %w", err)
+		}
+	}
+	initType := os.Getenv("_LIBCONTAINER_INITTYPE")
+	// Nothing of the host's environment reaches the container process.
+	os.Clearenv()
+
+	var cfg initConfig
+	if err := pipe.dec.Decode(&cfg); err != nil {
+		return fmt.Errorf("read init config: %w", err)
+	}
+	switch initType {
+	case "standard":
+		return (&standardInit{pipe: pipe, cfg: &cfg, fifoFd: fifoFd, consoleFd: consoleFd}).run()
+	case "setns":
+		return (&setnsInit{pipe: pipe, cfg: &cfg, consoleFd: consoleFd}).run()
+	default:
+		return fmt.Errorf("unknown init type %q", initType)
+	}
+}
+
+// syncParent sends msg and waits for the parent's answer of type want.
+func syncParent(pipe *syncPipe, msg syncMsg, want syncType) error {
+	if err := pipe.send(msg); err != nil {
+		return err
+	}
+	_, err := pipe.expect(want)
+	return err
+}
+
+// setupUser switches to the configured user and groups, resolved in the
+// container's /etc/passwd and /etc/group, and sets HOME if unset.
+func setupUser(cfg *initConfig) error {
+	defaults := &user.ExecUser{Uid: 0, Gid: 0, Home: "/"}
+	passwd, _ := user.GetPasswdPath()
+	group, _ := user.GetGroupPath()
+	eu, err := user.GetExecUserPath(cfg.User, defaults, passwd, group)
+	if err != nil {
+		return fmt.Errorf("resolve user %q: %w", cfg.User, err)
+	}
+	var groups []int
+	if len(cfg.AdditionalGroups) > 0 {
+		if groups, err = user.GetAdditionalGroupsPath(cfg.AdditionalGroups, group); err != nil {
+			return fmt.Errorf("resolve additional groups: %w", err)
+		}
+	}
+	// The ids must be mapped in a user namespace, or set*id fails with a
+	// confusing EINVAL.
+	if _, err := cfg.Config.HostUID(eu.Uid); err != nil {
+		return fmt.Errorf("cannot set uid to unmapped user %d: %w", eu.Uid, err)
+	}
+	if _, err := cfg.Config.HostGID(eu.Gid); err != nil {
+		return fmt.Errorf("cannot set gid to unmapped group %d: %w", eu.Gid, err)
+	}
+	if cfg.RootlessEUID && len(groups) > 0 {
+		return errors.New("cannot set any additional groups in a rootless container")
+	}
+	if !setgroupsDenied() {
+		all := append(append([]int{}, eu.Sgids...), groups...)
+		if err := unix.Setgroups(all); err != nil {
+			return fmt.Errorf("setgroups: %w", err)
+		}
+	}
+	if err := unix.Setresgid(eu.Gid, eu.Gid, eu.Gid); err != nil {
+		return fmt.Errorf("setgid %d: %w", eu.Gid, err)
+	}
+	if err := unix.Setresuid(eu.Uid, eu.Uid, eu.Uid); err != nil {
+		return fmt.Errorf("setuid %d: %w", eu.Uid, err)
+	}
+	if envValue(cfg.Env, "HOME") == "" {
+		home := eu.Home
+		if home == "" {
+			home = "/"
+		}
+		cfg.Env = append(cfg.Env, "HOME="+home)
+	}
+	return nil
+}
+
+// setgroupsDenied reports whether our user namespace denies setgroups.
+func setgroupsDenied() bool {
+	b, err := os.ReadFile("/proc/self/setgroups")
+	return err == nil && strings.TrimSpace(string(b)) == "deny"
+}
+
+// envValue returns the value of key in env, "" if absent.
+func envValue(env []string, key string) string {
+	for i := len(env) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(env[i], "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+// checkEnv rejects environment entries that are not KEY=value.
+func checkEnv(env []string) error {
+	for _, e := range env {
+		k, _, ok := strings.Cut(e, "=")
+		if !ok || k == "" || strings.ContainsRune(e, 0) {
+			return fmt.Errorf("invalid environment variable %q", e)
+		}
+	}
+	return nil
+}
+
+// finalizeProcess does what every container process needs before exec:
+// close inherited fds on exec, rlimits, working directory, user and
+// capabilities. The caller holds the OS thread.
+func finalizeProcess(cfg *initConfig) error {
+	// Only stdio and the ExtraFiles survive exec (CVE-2024-21626).
+	if err := utils.CloseExecFrom(3 + cfg.PassedFilesCount); err != nil {
+		return fmt.Errorf("close fds: %w", err)
+	}
+	for _, rl := range cfg.Rlimits {
+		lim := unix.Rlimit{Cur: rl.Soft, Max: rl.Hard}
+		if err := unix.Prlimit(0, rl.Type, &lim, nil); err != nil {
+			return fmt.Errorf("set rlimit %d (soft %d, hard %d): %w", rl.Type, rl.Soft, rl.Hard, err)
+		}
+	}
+	caps, err := capabilities.New(cfg.Capabilities)
+	if err != nil {
+		return err
+	}
+	if cfg.Capabilities != nil {
+		if err := caps.ApplyBoundingSet(); err != nil {
+			return fmt.Errorf("apply bounding set: %w", err)
+		}
+	}
+	// Keep the permitted set across the uid change; ApplyCaps sets the
+	// final sets afterwards.
+	if err := unix.Prctl(unix.PR_SET_KEEPCAPS, 1, 0, 0, 0); err != nil {
+		return fmt.Errorf("set keep caps: %w", err)
+	}
+	if err := setupUser(cfg); err != nil {
+		return err
+	}
+	if err := unix.Prctl(unix.PR_SET_KEEPCAPS, 0, 0, 0, 0); err != nil {
+		return fmt.Errorf("clear keep caps: %w", err)
+	}
+	if cfg.Capabilities != nil {
+		if err := caps.ApplyCaps(); err != nil {
+			return fmt.Errorf("apply capabilities: %w", err)
+		}
+	}
+	if err := changeDir(cfg.Cwd); err != nil {
+		return err
+	}
+	return nil
+}
+
+// changeDir enters the working directory as the container user and checks
+// it is inside the container's root: a cwd reached through a leaked fd
+// would be outside it (CVE-2024-21626).
+func changeDir(cwd string) error {
+	if cwd == "" {
+		return nil
+	}
+	if !filepath.IsAbs(cwd) {
+		return fmt.Errorf("cwd %q must be an absolute path", cwd)
+	}
+	if err := unix.Chdir(cwd); err != nil {
+		return fmt.Errorf("chdir to cwd (%q) set in config.json failed: %w", cwd, err)
+	}
+	wd, err := unix.Getwd()
+	if err != nil || !filepath.IsAbs(wd) {
+		return fmt.Errorf("cwd %q is outside of container mount namespace root", cwd)
+	}
+	return nil
+}
+
+// lookPath finds the program in the container's PATH (from the process env)
+// and refuses programs reached through /proc/self/fd (CVE-2024-21626).
+func lookPath(cfg *initConfig) (string, error) {
+	if len(cfg.Args) == 0 {
+		return "", errors.New("process args are empty")
+	}
+	name := cfg.Args[0]
+	path := name
+	if !strings.Contains(name, "/") {
+		dirs := envValue(cfg.Env, "PATH")
+		if dirs == "" {
+			dirs = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+		}
+		path = ""
+		for _, dir := range filepath.SplitList(dirs) {
+			if dir == "" {
+				dir = "."
+			}
+			p := filepath.Join(dir, name)
+			if isExecutable(p) {
+				path = p
+				break
+			}
+		}
+		if path == "" {
+			return "", fmt.Errorf("exec: %q: %w", name, exec.ErrNotFound)
+		}
+	} else if !isExecutable(path) {
+		return "", fmt.Errorf("exec: %q: %w", name, exec.ErrNotFound)
+	}
+	if target, err := filepath.EvalSymlinks(path); err == nil && strings.HasPrefix(target, "/proc/") {
+		return "", fmt.Errorf("exec: %q resolves into /proc (%s): refused", name, target)
+	}
+	return path, nil
+}
+
+func isExecutable(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir() && st.Mode()&0o111 != 0
+}
+
+// joinSessionKeyring gives the container a fresh session keyring, so that
+// it never sees the host's keys.
+func joinSessionKeyring(cfg *initConfig) error {
+	if cfg.Config.NoNewKeyring {
+		return nil
+	}
+	if _, err := keys.JoinSessionKeyring("_ses." + cfg.ContainerID); err != nil {
+		// Kernels without keyrings, or that refuse them in a user
+		// namespace, are not an error: there is no keyring to leak.
+		if errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EACCES) || errors.Is(err, unix.EDQUOT) {
+			return nil
+		}
+		return fmt.Errorf("join session keyring: %w", err)
+	}
+	return nil
+}
+
+// checkParent makes the process kill itself when the parent that started
+// it is gone (we were reparented since ppid was read): nobody would clean
+// up after it.
+func checkParent(ppid int) {
+	if unix.Getppid() != ppid {
+		_ = unix.Kill(unix.Getpid(), unix.SIGKILL)
+	}
+}
+
+// execProcess replaces the process with the user's program.
+func execProcess(path string, cfg *initConfig) error {
+	if err := system.Exec(path, cfg.Args, cfg.Env); err != nil {
+		return fmt.Errorf("exec %s: %w", cfg.Args[0], err)
+	}
+	return nil
+}

@@ -1,0 +1,30 @@
+//go:build !linux || !cgo
+
+package seccomp
+
+import (
+	"errors"
+
+	"github.com/b7f961b7/libcontainer/configs"
+)
+
+// ErrSeccompNotEnabled is returned by InitSeccomp when a config is given but
+// the package was built without seccomp support (cgo disabled).
+var ErrSeccompNotEnabled = errors.New("seccomp: config provided but seccomp not supported")
+
+// Enabled reports whether this build can load seccomp filters.
+const Enabled = false
+
+// InitSeccomp returns ErrSeccompNotEnabled for a non-nil config and does
+// nothing for a nil one: this build cannot load seccomp filters.
+func InitSeccomp(config *configs.Seccomp) (int, error) {
+	if config != nil {
+		return -1, ErrSeccompNotEnabled
+	}
+	return -1, nil
+}
+
+// Version returns 0, 0, 0: no libseccomp is linked into this build.
+func Version() (uint, uint, uint) {
+	return 0, 0, 0
+}

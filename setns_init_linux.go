@@ -1,0 +1,73 @@
+package libcontainer
+
+import (
+	"fmt"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/b7f961b7/libcontainer/apparmor"
+	"github.com/b7f961b7/libcontainer/selinux"
+)
+
+// setnsInit runs a process inside a running container. nsenter has joined
+// the container's namespaces and made us non-dumpable, so the container's
+// processes cannot ptrace us or open our fds until exec (CVE-2016-9962).
+type setnsInit struct {
+	pipe      *syncPipe
+	cfg       *initConfig
+	consoleFd int
+}
+
+func (i *setnsInit) run() error {
+	cfg := i.cfg
+	config := cfg.Config
+	ppid := unix.Getppid()
+	if err := checkEnv(cfg.Env); err != nil {
+		return err
+	}
+	if err := joinSessionKeyring(cfg); err != nil {
+		return err
+	}
+	if cfg.CreateConsole {
+		if err := setupConsole(i.consoleFd, cfg, false); err != nil {
+			return err
+		}
+	}
+	if cfg.NoNewPrivileges {
+		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+			return fmt.Errorf("set no_new_privs: %w", err)
+		}
+	}
+	if err := selinux.SetProcessLabel(cfg.ProcessLabel); err != nil {
+		return fmt.Errorf("set process label: %w", err)
+	}
+	if config.Seccomp != nil && !cfg.NoNewPrivileges {
+		if err := loadSeccomp(i.pipe, config.Seccomp); err != nil {
+			return err
+		}
+	}
+	if err := finalizeProcess(cfg); err != nil {
+		return err
+	}
+	if err := apparmor.ApplyProfile(cfg.AppArmorProfile); err != nil {
+		return fmt.Errorf("apply apparmor profile %q: %w", cfg.AppArmorProfile, err)
+	}
+	if err := applyPersonality(config.Personality); err != nil {
+		return err
+	}
+	path, err := lookPath(cfg)
+	if err != nil {
+		return err
+	}
+	if err := applyLandlock(config.Landlock); err != nil {
+		return err
+	}
+	if config.Seccomp != nil && cfg.NoNewPrivileges {
+		if err := loadSeccomp(i.pipe, config.Seccomp); err != nil {
+			return err
+		}
+	}
+	checkParent(ppid)
+	i.pipe.f.Close()
+	return reportLate(execProcess(path, cfg))
+}

@@ -1,0 +1,170 @@
+package libcontainer
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/b7f961b7/libcontainer/apparmor"
+	"github.com/b7f961b7/libcontainer/configs"
+	"github.com/b7f961b7/libcontainer/selinux"
+)
+
+// standardInit sets up a new container and execs its init program.
+type standardInit struct {
+	pipe      *syncPipe
+	cfg       *initConfig
+	fifoFd    int
+	consoleFd int
+}
+
+func (i *standardInit) run() error {
+	cfg := i.cfg
+	config := cfg.Config
+	ppid := unix.Getppid()
+	if err := checkEnv(cfg.Env); err != nil {
+		return err
+	}
+	if err := joinSessionKeyring(cfg); err != nil {
+		return err
+	}
+	if err := setupNetwork(config); err != nil {
+		return err
+	}
+	if err := setupRoutes(config); err != nil {
+		return err
+	}
+	hooks := func() error {
+		if err := syncParent(i.pipe, syncMsg{Type: procHooks}, procResume); err != nil {
+			return err
+		}
+		return runContainerHooks(cfg, configs.CreateContainer)
+	}
+	if !config.Namespaces.Contains(configs.NEWNS) {
+		hooks = nil // the parent runs the create hooks at procReady
+	}
+	if err := prepareRootfs(config, hooks); err != nil {
+		return err
+	}
+	if cfg.CreateConsole {
+		if err := setupConsole(i.consoleFd, cfg, true); err != nil {
+			return err
+		}
+	}
+	if config.Namespaces.Contains(configs.NEWNS) {
+		if err := finalizeRootfs(config); err != nil {
+			return err
+		}
+	}
+	if config.Hostname != "" {
+		if err := unix.Sethostname([]byte(config.Hostname)); err != nil {
+			return fmt.Errorf("sethostname %q: %w", config.Hostname, err)
+		}
+	}
+	if config.Domainname != "" {
+		if err := unix.Setdomainname([]byte(config.Domainname)); err != nil {
+			return fmt.Errorf("setdomainname %q: %w", config.Domainname, err)
+		}
+	}
+	if err := apparmor.ApplyProfile(cfg.AppArmorProfile); err != nil {
+		return fmt.Errorf("apply apparmor profile %q: %w", cfg.AppArmorProfile, err)
+	}
+	if err := writeSysctls(config.Sysctl); err != nil {
+		return err
+	}
+	for _, p := range config.ReadonlyPaths {
+		if err := readonlyPath(p); err != nil {
+			return fmt.Errorf("readonly path %s: %w", p, err)
+		}
+	}
+	for _, p := range config.MaskPaths {
+		if err := maskPath(p, config.MountLabel); err != nil {
+			return fmt.Errorf("mask path %s: %w", p, err)
+		}
+	}
+	if config.ParentDeathSignal != 0 {
+		if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(config.ParentDeathSignal), 0, 0, 0); err != nil {
+			return fmt.Errorf("set parent death signal: %w", err)
+		}
+	}
+	if cfg.NoNewPrivileges {
+		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+			return fmt.Errorf("set no_new_privs: %w", err)
+		}
+	}
+	if err := syncParent(i.pipe, syncMsg{Type: procReady}, procRun); err != nil {
+		return err
+	}
+	if err := selinux.SetProcessLabel(cfg.ProcessLabel); err != nil {
+		return fmt.Errorf("set process label: %w", err)
+	}
+	// Without no_new_privs the filter must go in while we still hold
+	// CAP_SYS_ADMIN; with it, as late as possible.
+	if config.Seccomp != nil && !cfg.NoNewPrivileges {
+		if err := loadSeccomp(i.pipe, config.Seccomp); err != nil {
+			return err
+		}
+	}
+	if err := finalizeProcess(cfg); err != nil {
+		return err
+	}
+	if err := applyPersonality(config.Personality); err != nil {
+		return err
+	}
+	path, err := lookPath(cfg)
+	if err != nil {
+		return err
+	}
+	if err := applyLandlock(config.Landlock); err != nil {
+		return err
+	}
+	if config.Seccomp != nil && cfg.NoNewPrivileges {
+		if err := loadSeccomp(i.pipe, config.Seccomp); err != nil {
+			return err
+		}
+	}
+	checkParent(ppid)
+	// Tell the parent we are done: it reads EOF. From here on an error can
+	// only reach our stderr.
+	i.pipe.f.Close()
+
+	// Wait for Exec: opening the fifo for writing blocks until the parent
+	// opens it for reading.
+	fifo, err := os.OpenFile("/proc/self/fd/"+strconv.Itoa(i.fifoFd), os.O_WRONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return reportLate(fmt.Errorf("open exec fifo: %w", err))
+	}
+	if _, err := fifo.Write([]byte("0")); err != nil {
+		return reportLate(fmt.Errorf("write exec fifo: %w", err))
+	}
+	fifo.Close()
+	unix.Close(i.fifoFd)
+	if err := runContainerHooks(cfg, configs.StartContainer); err != nil {
+		return reportLate(err)
+	}
+	return reportLate(execProcess(path, cfg))
+}
+
+// reportLate prints an error that happens after the init pipe is closed.
+func reportLate(err error) error {
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "container init: %v\n", err)
+	}
+	return err
+}
+
+// runContainerHooks runs hooks that live in the container (createContainer,
+// startContainer) with the OCI state.
+func runContainerHooks(cfg *initConfig, name configs.HookName) error {
+	hooks := cfg.Config.Hooks[name]
+	if len(hooks) == 0 {
+		return nil
+	}
+	st := ociStateOf(cfg.ContainerID, cfg.Config, Created, unix.Getpid())
+	if err := hooks.RunHooks(st); err != nil {
+		return fmt.Errorf("%s hook: %w", name, err)
+	}
+	return nil
+}
