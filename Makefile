@@ -74,7 +74,7 @@ bench:
 
 ## lint: gofmt, go vet, and staticcheck when installed
 lint:
-	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*')); \
+	@out=$$(gofmt -l .); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet -tags '$(BUILDTAGS)' ./...
 	@if command -v staticcheck >/dev/null 2>&1; then \

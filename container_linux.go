@@ -495,6 +495,9 @@ func (c *linuxContainer) destroy() error {
 		return nil // already destroyed
 	}
 	errs := []error{c.destroyResources()}
+	if err := c.returnNetDevices(nil); err != nil {
+		errs = append(errs, fmt.Errorf("return net devices: %w", err))
+	}
 	if err := os.RemoveAll(c.root); err != nil {
 		errs = append(errs, fmt.Errorf("remove state dir: %w", err))
 	}

@@ -59,5 +59,13 @@ func sealExe(path string) (*os.File, error) {
 			return nil, fmt.Errorf("seal init binary: %w", err)
 		}
 	}
+	// Move the memfd to a high fd number: exec.Cmd dup2()s ExtraFiles onto
+	// 3, 4, ... before execve, and must not overwrite the fd it execs.
+	for _, min := range []int{4096, 1000, 512, 256} {
+		if high, err := unix.FcntlInt(f.Fd(), unix.F_DUPFD_CLOEXEC, min); err == nil {
+			f.Close()
+			return os.NewFile(uintptr(high), "memfd:libcontainer-init"), nil
+		}
+	}
 	return f, nil
 }

@@ -42,6 +42,10 @@ type initConfig struct {
 	ConsoleHeight    uint16                `json:"console_height"`
 	RootlessEUID     bool                  `json:"rootless_euid"`
 	RootlessCgroups  bool                  `json:"rootless_cgroups"`
+	// VethPeers names the container ends of veth pairs the parent made.
+	VethPeers []vethPeer `json:"veth_peers,omitempty"`
+	// NetDevices are the host interfaces moved into the container.
+	NetDevices []netDevice `json:"net_devices,omitempty"`
 }
 
 // newInitConfig merges a Process into the container's config.

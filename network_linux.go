@@ -12,7 +12,7 @@ import (
 
 // setupNetwork configures, from inside the container's network namespace,
 // the interfaces that need no host side: loopback is brought up.
-func setupNetwork(config *configs.Config) error {
+func setupNetwork(config *configs.Config, peers []vethPeer) error {
 	for _, n := range config.Networks {
 		switch n.Type {
 		case "loopback":
@@ -24,7 +24,7 @@ func setupNetwork(config *configs.Config) error {
 				return fmt.Errorf("loopback up: %w", err)
 			}
 		case "veth":
-			if err := configureVethPeer(n); err != nil {
+			if err := configureVeth(n, peers); err != nil {
 				return err
 			}
 		default:
@@ -94,10 +94,4 @@ func (c *linuxContainer) interfaceStats() ([]*types.NetworkInterface, error) {
 		})
 	}
 	return out, nil
-}
-
-// configureVethPeer is the container side of the veth strategy; the host
-// side is not built yet.
-func configureVethPeer(n *configs.Network) error {
-	return fmt.Errorf("network %q: %w: the veth strategy is not built yet", n.Name, ErrNotImplemented)
 }

@@ -231,6 +231,7 @@ func (p *parentProcess) start() (err error) {
 		if err != nil {
 			p.terminate()
 			if p.init {
+				_ = p.c.returnNetDevices(p.config.NetDevices)
 				_ = p.c.cgroupManager.Destroy()
 			}
 			p.pipe.f.Close()
@@ -244,6 +245,11 @@ func (p *parentProcess) start() (err error) {
 	}
 	if err := p.bootstrapDone(); err != nil {
 		return err
+	}
+	if p.init {
+		if err := p.setupNetworks(); err != nil {
+			return err
+		}
 	}
 	if err := utils.WriteJSON(p.pipe.f, p.config); err != nil {
 		return fmt.Errorf("send init config: %w", err)
@@ -371,6 +377,20 @@ func (p *parentProcess) adopt(pid int, forked bool) error {
 	}
 	if !st.Success() {
 		return fmt.Errorf("nsenter exited: %s", st)
+	}
+	return nil
+}
+
+// setupNetworks makes the host side of the container's interfaces and moves
+// them into its network namespace.
+func (p *parentProcess) setupNetworks() (err error) {
+	if p.c.config.Namespaces.Contains(configs.NEWNET) && p.c.config.Namespaces.PathOf(configs.NEWNET) == "" {
+		if p.config.VethPeers, err = p.c.createVeths(p.pidNum); err != nil {
+			return err
+		}
+	}
+	if p.config.NetDevices, err = p.c.moveNetDevices(p.pidNum); err != nil {
+		return err
 	}
 	return nil
 }

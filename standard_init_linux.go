@@ -30,7 +30,10 @@ func (i *standardInit) run() error {
 	if err := joinSessionKeyring(cfg); err != nil {
 		return err
 	}
-	if err := setupNetwork(config); err != nil {
+	if err := setupNetwork(config, cfg.VethPeers); err != nil {
+		return err
+	}
+	if err := configureNetDevices(cfg.NetDevices); err != nil {
 		return err
 	}
 	if err := setupRoutes(config); err != nil {

@@ -177,6 +177,9 @@ func (c Command) Run(s *specs.State) error {
 	}
 	var stdout, stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, c.Path)
+	// Hooks run Path as given: undo CommandContext's PATH lookup.
+	cmd.Path = c.Path
+	cmd.Err = nil
 	cmd.Args = c.Args
 	if len(cmd.Args) == 0 {
 		cmd.Args = []string{c.Path}
@@ -188,7 +191,7 @@ func (c Command) Run(s *specs.State) error {
 	cmd.WaitDelay = hookPipeGrace
 
 	err = cmd.Run()
-	if ctx.Err() == context.DeadlineExceeded {
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("hook %s: hook ran past specified timeout of %.1fs (stdout: %q, stderr: %q)",
 			c.Path, c.Timeout.Seconds(), stdout.String(), stderr.String())
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -97,6 +98,17 @@ func TestCommandHookWithinTimeoutSucceeds(t *testing.T) {
 	long := 10 * time.Second
 	if err := shHook(t, "exit 0", &long).Run(&specs.State{}); err != nil {
 		t.Errorf("Run: %v", err)
+	}
+}
+
+func TestCommandHookDoesNotSearchPath(t *testing.T) {
+	if _, err := exec.LookPath("true"); err != nil {
+		t.Skipf("needs a true binary in PATH: %v", err)
+	}
+	t.Chdir(t.TempDir())
+	err := NewCommandHook(Command{Path: "true", Args: []string{"true"}}).Run(&specs.State{})
+	if err == nil {
+		t.Error("a bare program name was found through PATH")
 	}
 }
 

@@ -10,8 +10,8 @@ import (
 )
 
 // DeviceFromPath describes the node at path (not following a final
-// symlink) with the given cgroup permissions. It returns ErrNotADevice if
-// path is not a block, character or fifo node; a failed lstat is returned
+// symlink) with the given cgroup permissions. It returns ErrNotADevice
+// itself (unwrapped) if path is not a block, character or fifo node; a failed lstat is returned
 // as an *os.PathError so os.IsNotExist and errors.Is work on it.
 func DeviceFromPath(path, permissions string) (*Device, error) {
 	var st unix.Stat_t
@@ -27,7 +27,8 @@ func DeviceFromPath(path, permissions string) (*Device, error) {
 	case unix.S_IFIFO:
 		t = FifoDevice
 	default:
-		return nil, fmt.Errorf("%s: %w", path, ErrNotADevice)
+		// Returned bare, as in v1.1, so callers comparing with == work.
+		return nil, ErrNotADevice
 	}
 	rdev := uint64(st.Rdev) // Rdev is uint32 on some architectures.
 	return &Device{

@@ -41,8 +41,11 @@ func namespaceSupported(field string, t configs.NamespaceType) error {
 // NEWUSER, and checks the mappings' ranges.
 func userNamespaceCheck(config *configs.Config) error {
 	if !config.Namespaces.Contains(configs.NEWUSER) {
-		if config.UidMappings != nil || config.GidMappings != nil {
+		if config.UidMappings != nil {
 			return invalid("uid_mappings", "", "user namespace mappings specified, but user namespace isn't enabled in the config")
+		}
+		if config.GidMappings != nil {
+			return invalid("gid_mappings", "", "user namespace mappings specified, but user namespace isn't enabled in the config")
 		}
 		return nil
 	}

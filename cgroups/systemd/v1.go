@@ -1,0 +1,375 @@
+package systemd
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sync"
+
+	systemdDbus "github.com/coreos/go-systemd/v22/dbus"
+
+	"github.com/b7f961b7/libcontainer/cgroups"
+	"github.com/b7f961b7/libcontainer/cgroups/fs"
+	"github.com/b7f961b7/libcontainer/cgroups/internal/kill"
+	"github.com/b7f961b7/libcontainer/configs"
+)
+
+// legacySubsystem is what the legacy manager needs of a v1 controller.
+type legacySubsystem interface {
+	Name() string
+	GetStats(path string, stats *cgroups.Stats) error
+	Set(path string, r *configs.Resources) error
+}
+
+// legacySubsystems are the v1 controllers, in fs driver order.
+var legacySubsystems = []legacySubsystem{
+	&fs.CpusetGroup{},
+	&fs.DevicesGroup{},
+	&fs.MemoryGroup{},
+	&fs.CpuGroup{},
+	&fs.CpuacctGroup{},
+	&fs.PidsGroup{},
+	&fs.BlkioGroup{},
+	&fs.HugetlbGroup{},
+	&fs.NetClsGroup{},
+	&fs.NetPrioGroup{},
+	&fs.PerfEventGroup{},
+	&fs.FreezerGroup{},
+	&fs.RdmaGroup{},
+	&fs.NameGroup{GroupName: "name=systemd"},
+	&fs.NameGroup{GroupName: "misc"},
+}
+
+// legacyManager is the systemd driver for cgroup v1 (and hybrid) hosts.
+type legacyManager struct {
+	mu      sync.Mutex
+	cgroups *configs.Cgroup
+	paths   map[string]string
+	dbus    *dbusConn
+}
+
+// NewLegacyManager returns a systemd cgroup manager for a cgroup v1 host.
+// It refuses rootless configurations, Resources.Unified, and hosts where
+// systemd is not running. With nil paths they are computed from the
+// slice (Parent, default system.slice) and unit name.
+func NewLegacyManager(cg *configs.Cgroup, paths map[string]string) (cgroups.Manager, error) {
+	if cg == nil {
+		return nil, errors.New("systemd cgroup manager: config is nil")
+	}
+	if cg.Rootless {
+		return nil, errors.New("cannot use rootless systemd cgroups manager on cgroup v1")
+	}
+	if cg.Resources != nil && cg.Resources.Unified != nil {
+		return nil, cgroups.ErrV1NoUnified
+	}
+	if !IsRunningSystemd() {
+		return nil, ErrNotRunning
+	}
+	if err := checkConfig(cg); err != nil {
+		return nil, err
+	}
+	if paths == nil {
+		var err error
+		if paths, err = legacyPaths(cg); err != nil {
+			return nil, err
+		}
+	}
+	return &legacyManager{cgroups: cg, paths: paths, dbus: connFor(false)}, nil
+}
+
+// unitCgroupPath returns the unit's cgroup path inside a hierarchy
+// (without the mountpoint): the slice path plus the unit.
+func unitCgroupPath(c *configs.Cgroup) (string, error) {
+	slice := c.Parent
+	if slice == "" {
+		slice = defaultSlice
+	}
+	sp, err := ExpandSlice(slice)
+	if err != nil {
+		return "", err
+	}
+	unit := unitName(c)
+	if filepath.Ext(unit) == ".slice" {
+		up, err := ExpandSlice(unit)
+		if err != nil {
+			return "", err
+		}
+		// A slice's own path already contains its parents.
+		return up, nil
+	}
+	return filepath.Join(sp, unit), nil
+}
+
+// legacyPaths computes the per-hierarchy paths of the unit.
+func legacyPaths(c *configs.Cgroup) (map[string]string, error) {
+	inner, err := unitCgroupPath(c)
+	if err != nil {
+		return nil, err
+	}
+	paths := map[string]string{}
+	for _, s := range legacySubsystems {
+		name := s.Name()
+		mnt, err := cgroups.FindCgroupMountpoint("", name)
+		if err != nil {
+			if cgroups.IsNotFound(err) {
+				if name == "devices" && (c.Resources == nil || !c.Resources.SkipDevices) {
+					return nil, fmt.Errorf("cgroup v1 devices hierarchy is required: %w", err)
+				}
+				continue
+			}
+			return nil, err
+		}
+		// Units live below PID 1's cgroup (not "/" inside containers).
+		initPath, err := cgroups.GetInitCgroup(name)
+		if err != nil {
+			initPath = "/"
+		}
+		paths[name] = filepath.Join(mnt, initPath, inner)
+	}
+	if cgroups.IsCgroup2HybridMode() {
+		if mnt, _, err := cgroups.FindCgroupMountpointAndRoot("", ""); err == nil {
+			paths[""] = filepath.Join(mnt, inner)
+		}
+	}
+	return paths, nil
+}
+
+// unitProperties returns the properties of a new transient unit for c.
+func unitProperties(c *configs.Cgroup, pid int, resProps []systemdDbus.Property, v2 bool) []systemdDbus.Property {
+	unit := unitName(c)
+	slice := c.Parent
+	if slice == "" {
+		slice = defaultSlice
+	}
+	props := []systemdDbus.Property{
+		systemdDbus.PropDescription("libcontainer container " + c.Name),
+		newProp("DefaultDependencies", false),
+		newProp("MemoryAccounting", true),
+		newProp("CPUAccounting", true),
+		newProp("TasksAccounting", true),
+	}
+	if v2 {
+		props = append(props, newProp("IOAccounting", true))
+	} else {
+		props = append(props, newProp("BlockIOAccounting", true))
+	}
+	if filepath.Ext(unit) == ".slice" {
+		props = append(props, systemdDbus.PropWants(slice))
+	} else {
+		props = append(props, systemdDbus.PropSlice(slice), newProp("Delegate", true))
+	}
+	if pid != -1 {
+		props = append(props, newProp("PIDs", []uint32{uint32(pid)}))
+	}
+	props = append(props, resProps...)
+	return append(props, c.SystemdProps...)
+}
+
+// genV1ResourcesProperties converts r into unit properties for v1.
+func genV1ResourcesProperties(r *configs.Resources, sdVer int) ([]systemdDbus.Property, error) {
+	if r == nil {
+		return nil, nil
+	}
+	var props []systemdDbus.Property
+	if !r.SkipDevices {
+		dp, err := generateDeviceProperties(r.Devices)
+		if err != nil {
+			return nil, err
+		}
+		props = dp
+	}
+	if r.Memory != 0 {
+		v := uint64(r.Memory)
+		if r.Memory < 0 {
+			v = math.MaxUint64
+		}
+		props = append(props, newProp("MemoryLimit", v))
+	}
+	if r.CpuShares != 0 {
+		props = append(props, newProp("CPUShares", r.CpuShares))
+	}
+	cpu, err := commonCPUProps(r, sdVer)
+	if err != nil {
+		return nil, err
+	}
+	props = append(props, cpu...)
+	if r.BlkioWeight != 0 {
+		props = append(props, newProp("BlockIOWeight", uint64(r.BlkioWeight)))
+	}
+	if p, ok := tasksMax(r.PidsLimit); ok {
+		props = append(props, p)
+	}
+	return props, nil
+}
+
+// Apply starts the transient unit holding pid and joins every hierarchy
+// (systemd does not create the unit's cgroup in all of them).
+func (m *legacyManager) Apply(pid int) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c := m.cgroups
+	res, err := genV1ResourcesProperties(c.Resources, m.dbus.systemdVersion())
+	if err != nil {
+		return err
+	}
+	if err := startUnit(m.dbus, unitName(c), unitProperties(c, pid, res, false)); err != nil {
+		return err
+	}
+	for name, p := range m.paths {
+		if name == "cpuset" {
+			if err := (&fs.CpusetGroup{}).ApplyDir(p, nil, pid); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			return fmt.Errorf("create cgroup %s: %w", p, err)
+		}
+		if err := cgroups.WriteCgroupProc(p, pid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Set updates the unit properties (freezing the container meanwhile, so
+// a temporary device policy cannot fail running programs, unless
+// SkipFreezeOnSet) and then writes every controller's files.
+func (m *legacyManager) Set(r *configs.Resources) error {
+	if r == nil {
+		return nil
+	}
+	if r.Unified != nil {
+		return cgroups.ErrV1NoUnified
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	props, err := genV1ResourcesProperties(r, m.dbus.systemdVersion())
+	if err != nil {
+		return err
+	}
+	fp := m.paths["freezer"]
+	thaw := func() {}
+	if fp != "" && !r.SkipFreezeOnSet && !r.SkipDevices {
+		if st, err := (&fs.FreezerGroup{}).GetState(fp); err == nil && st == configs.Thawed {
+			if err := (&fs.FreezerGroup{}).Set(fp, &configs.Resources{Freezer: configs.Frozen}); err == nil {
+				thaw = func() { _ = (&fs.FreezerGroup{}).Set(fp, &configs.Resources{Freezer: configs.Thawed}) }
+			}
+		}
+	}
+	err = setUnitProperties(m.dbus, unitName(m.cgroups), props...)
+	thaw()
+	if err != nil {
+		return err
+	}
+	for _, s := range legacySubsystems {
+		path := m.paths[s.Name()]
+		if err := s.Set(path, r); err != nil {
+			if path == "" {
+				return fmt.Errorf("cannot set %s limit: container could not join or create cgroup: %w", s.Name(), err)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// Destroy stops the unit, kills what is left and removes every cgroup.
+func (m *legacyManager) Destroy() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := stopUnit(m.dbus, unitName(m.cgroups)); err != nil {
+		return err
+	}
+	dirs := make([]string, 0, len(m.paths))
+	for _, p := range m.paths {
+		dirs = append(dirs, p)
+	}
+	if err := kill.All(dirs, m.paths[""], nil, nil); err != nil {
+		return fmt.Errorf("destroy cgroup: %w", err)
+	}
+	return cgroups.RemovePaths(m.paths)
+}
+
+// Freeze freezes or thaws the container through the freezer hierarchy.
+func (m *legacyManager) Freeze(state configs.FreezerState) error {
+	path := m.Path("freezer")
+	if path == "" {
+		return errors.New("cannot toggle freezer: cgroups not configured for container")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := (&fs.FreezerGroup{}).Set(path, &configs.Resources{Freezer: state}); err != nil {
+		return err
+	}
+	if m.cgroups.Resources != nil {
+		m.cgroups.Resources.Freezer = state
+	}
+	return nil
+}
+
+// Path returns the cgroup path of subsystem.
+func (m *legacyManager) Path(subsys string) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.paths[subsys]
+}
+
+// GetPaths returns a copy of the per-subsystem paths.
+func (m *legacyManager) GetPaths() map[string]string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	cp := make(map[string]string, len(m.paths))
+	for k, v := range m.paths {
+		cp[k] = v
+	}
+	return cp
+}
+
+// GetCgroups returns the configuration of the manager.
+func (m *legacyManager) GetCgroups() (*configs.Cgroup, error) { return m.cgroups, nil }
+
+// GetPids lists the processes directly in the devices cgroup.
+func (m *legacyManager) GetPids() ([]int, error) { return cgroups.GetPids(m.Path("devices")) }
+
+// GetAllPids lists the processes in the devices cgroup and below.
+func (m *legacyManager) GetAllPids() ([]int, error) { return cgroups.GetAllPids(m.Path("devices")) }
+
+// GetStats gathers the statistics of every existing controller cgroup.
+func (m *legacyManager) GetStats() (*cgroups.Stats, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	stats := cgroups.NewStats()
+	for _, s := range legacySubsystems {
+		path := m.paths[s.Name()]
+		if path == "" || !cgroups.PathExists(path) {
+			continue
+		}
+		if err := s.GetStats(path, stats); err != nil {
+			return nil, err
+		}
+	}
+	return stats, nil
+}
+
+// GetFreezerState returns the freezer state (Undefined without a freezer).
+func (m *legacyManager) GetFreezerState() (configs.FreezerState, error) {
+	path := m.Path("freezer")
+	if path == "" {
+		return configs.Undefined, nil
+	}
+	return (&fs.FreezerGroup{}).GetState(path)
+}
+
+// Exists reports whether the devices cgroup exists.
+func (m *legacyManager) Exists() bool {
+	p := m.Path("devices")
+	return p != "" && cgroups.PathExists(p)
+}
+
+// OOMKillCount returns the number of OOM kills in the memory cgroup.
+func (m *legacyManager) OOMKillCount() (uint64, error) {
+	return fs.OOMKillCount(m.Path("memory"))
+}
