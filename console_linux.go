@@ -20,14 +20,15 @@ const devptsSuperMagic = 0x1cd1
 func setupConsole(socketFd int, cfg *initConfig, mountConsole bool) error {
 	socket := os.NewFile(uintptr(socketFd), "console-socket")
 	defer socket.Close()
-	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0)
+	// The devpts instance's own ptmx, never a symlink /dev/ptmx may be.
+	master, err := os.OpenFile("/dev/pts/ptmx", os.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0)
 	if err != nil {
-		return fmt.Errorf("open /dev/ptmx: %w", err)
+		return fmt.Errorf("open /dev/pts/ptmx: %w", err)
 	}
 	defer master.Close()
 	var fs unix.Statfs_t
 	if err := unix.Fstatfs(int(master.Fd()), &fs); err != nil || fs.Type != devptsSuperMagic {
-		return fmt.Errorf("/dev/ptmx is not on a devpts filesystem")
+		return fmt.Errorf("/dev/pts/ptmx is not on a devpts filesystem")
 	}
 	if err := unix.IoctlSetPointerInt(int(master.Fd()), unix.TIOCSPTLCK, 0); err != nil {
 		return fmt.Errorf("unlock pty: %w", err)

@@ -357,6 +357,16 @@ func (c *linuxContainer) makeExecFifo(path string) error {
 // removes the fifo.
 func (c *linuxContainer) exec() error {
 	path := filepath.Join(c.root, execFifoFilename)
+	if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
+		return errors.New("cannot start an already running container")
+	}
+	// The pidfd first: until we open the fifo the init is blocked opening
+	// it, so it cannot exit in between and be mistaken for a dead one.
+	pidfd, err := c.initPidfd()
+	if err != nil {
+		return err
+	}
+	defer unix.Close(pidfd)
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
 	if err != nil {
 		if errors.Is(err, unix.ENOENT) {
@@ -365,11 +375,6 @@ func (c *linuxContainer) exec() error {
 		return fmt.Errorf("open exec fifo: %w", err)
 	}
 	defer unix.Close(fd)
-	pidfd, err := c.initPidfd()
-	if err != nil {
-		return err
-	}
-	defer unix.Close(pidfd)
 	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}, {Fd: int32(pidfd), Events: unix.POLLIN}}
 	for {
 		_, err := unix.Poll(fds, -1)

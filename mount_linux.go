@@ -472,12 +472,12 @@ func plainDirAt(parent *os.File, name string) (*os.File, error) {
 		return nil, &os.PathError{Op: "lstat", Path: path, Err: err}
 	}
 	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
-		return nil, fmt.Errorf("%s: %w", path, errNotOrdinaryDir)
+		return nil, fmt.Errorf("%w: %s is a symlink or not a directory", errNotOrdinaryDir, path)
 	}
 	fd, err := unix.Openat(pfd, name, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err != nil {
 		if errors.Is(err, unix.ENOTDIR) || errors.Is(err, unix.ELOOP) {
-			return nil, fmt.Errorf("%s: %w", path, errNotOrdinaryDir)
+			return nil, fmt.Errorf("%w: %s was replaced by a symlink or non-directory", errNotOrdinaryDir, path)
 		}
 		return nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}

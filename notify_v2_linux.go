@@ -85,13 +85,13 @@ func notifyOnOOMV2Path(path string) (<-chan struct{}, error) {
 	return ch, nil
 }
 
-// v2PressureTriggers are the PSI triggers (stall in µs per 1 s window)
-// per level: some task stalled 50 ms / 150 ms, or all tasks stalled
-// 100 ms.
+// v2PressureTriggers are the PSI triggers (stall in µs per 2 s window,
+// the window unprivileged triggers must use) per level: some task stalled
+// 5% or 15% of the time, or all tasks stalled 10% of the time.
 var v2PressureTriggers = [...]string{
-	LowPressure:      "some 50000 1000000",
-	MediumPressure:   "some 150000 1000000",
-	CriticalPressure: "full 100000 1000000",
+	LowPressure:      "some 100000 2000000",
+	MediumPressure:   "some 300000 2000000",
+	CriticalPressure: "full 200000 2000000",
 }
 
 // notifyMemoryPressureV2 returns a channel that receives a value whenever

@@ -72,6 +72,7 @@ cleanup() {
 		runc --root "$work/runc-state" delete -f "$runc_id" >/dev/null 2>&1
 	fi
 	if [[ -d $work/crun-state ]]; then
+		# shellcheck disable=SC2016 # $1 and $2 expand in the inner shell
 		unshare -m sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; crun --root "$1" delete -f "$2"' \
 			sh "$work/crun-state" "$crun_id" >/dev/null 2>&1
 	fi
@@ -156,6 +157,7 @@ if wants crun; then
 	mkdir -p "$work/crun-state"
 	export n work
 	export -f time_cmd
+	# shellcheck disable=SC2016 # $work and time_cmd are exported to the inner shell
 	measure "$work/crun.mean" unshare -m bash -c '
 		set -euo pipefail
 		if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi

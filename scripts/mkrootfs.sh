@@ -115,7 +115,7 @@ extra:x:1001:user
 GROUP
 
 write_file "$dir/etc/hostname" 0644 <<'HOSTNAME'
-rootfs
+busybox
 HOSTNAME
 
 echo "$dir"

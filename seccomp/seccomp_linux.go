@@ -26,8 +26,9 @@ const notifyMinAPI = 6
 // the seccomp user-notification listener fd when a rule uses the Notify
 // action, otherwise -1. The caller must have set no_new_privs or hold
 // CAP_SYS_ADMIN. Syscall names libseccomp does not know are skipped, and a
-// rule whose action equals the default action is dropped; syscalls newer
-// than libseccomp's tables get ENOSYS (see package patchbpf).
+// rule whose action equals the default action is dropped. Unless the
+// default action is allow or log, syscalls newer than libseccomp's tables
+// fail with ENOSYS instead of taking the default action (package patchbpf).
 func InitSeccomp(config *configs.Seccomp) (int, error) {
 	if config == nil {
 		return -1, errors.New("cannot initialize seccomp: config is nil")
@@ -76,11 +77,6 @@ func InitSeccomp(config *configs.Seccomp) (int, error) {
 			return -1, fmt.Errorf("seccomp: add architecture %q: %w", name, err)
 		}
 	}
-	// The caller owns the no_new_privs decision.
-	if err := filter.SetNoNewPrivsBit(false); err != nil {
-		return -1, fmt.Errorf("seccomp: clear no_new_privs attribute: %w", err)
-	}
-
 	for _, call := range config.Syscalls {
 		if err := addSyscallRules(filter, call, defaultAction); err != nil {
 			return -1, err

@@ -271,3 +271,48 @@ func TestEnsureProcHandle(t *testing.T) {
 		})
 	}
 }
+
+func TestOpenInRootMagicLinks(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: mounts a procfs inside the test root")
+	}
+	resolutionModes(t, func(t *testing.T) {
+		root, outside := escapeTree(t)
+		procDir := filepath.Join(root, "proc")
+		if err := os.Mkdir(procDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := unix.Mount("proc", procDir, "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+			t.Fatalf("mount proc on %s: %v", procDir, err)
+		}
+		t.Cleanup(func() {
+			if err := unix.Unmount(procDir, unix.MNT_DETACH); err != nil {
+				t.Errorf("unmount %s: %v", procDir, err)
+			}
+		})
+		if err := os.Symlink("/proc/self/root", filepath.Join(root, "magic")); err != nil {
+			t.Fatal(err)
+		}
+		hostSecret := strings.TrimPrefix(filepath.Join(outside, "secret"), "/")
+		for name, path := range map[string]string{
+			"proc/self/root":               "proc/self/root/" + hostSecret,
+			"a symlink to /proc/self/root": "magic/" + hostSecret,
+		} {
+			t.Run("the magic link "+name+" never reaches the host", func(t *testing.T) {
+				f, err := OpenInRoot(root, path, unix.O_RDONLY)
+				if err != nil {
+					return // refused: fine
+				}
+				defer f.Close()
+				data, _ := io.ReadAll(f)
+				if string(data) == "host" {
+					t.Fatalf("OpenInRoot(%q) read the host file through a magic link", path)
+				}
+				link, _ := os.Readlink("/proc/self/fd/" + strconv.Itoa(int(f.Fd())))
+				if !IsLexicallyInRoot(root, link) {
+					t.Errorf("OpenInRoot(%q) opened %s, outside the root", path, link)
+				}
+			})
+		}
+	})
+}

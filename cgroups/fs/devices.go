@@ -54,7 +54,12 @@ func (s *DevicesGroup) Set(path string, r *configs.Resources) error {
 	if err != nil {
 		return err
 	}
+	// devices.list hides the deny exceptions of an allow-by-default
+	// cgroup, so leaving such a state needs a full reset.
 	transition, err := current.Transition(target)
+	if current.IsBlacklist() && target.IsBlacklist() {
+		transition, err = target.Rules()
+	}
 	if err != nil {
 		return err
 	}
@@ -84,6 +89,17 @@ func (s *DevicesGroup) Set(path string, r *configs.Resources) error {
 		return errors.New("resulting devices cgroup doesn't precisely match target (is a parent cgroup more restrictive?)")
 	}
 	return nil
+}
+
+// needsFreeze reports whether applying r's device rules passes through
+// allow-all on the way (an allow-by-default target with exceptions), so
+// the cgroup's processes should be frozen meanwhile.
+func needsFreeze(r *configs.Resources) bool {
+	if r.SkipDevices || userns.RunningInUserNS() {
+		return false
+	}
+	target, err := cgdevices.FromRules(r.Devices)
+	return err == nil && target.IsBlacklist() && !target.IsAllowAll()
 }
 
 // GetStats does nothing: the devices controller has no statistics.

@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"sync"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/b7f961b7/libcontainer/cgroups"
+	"github.com/b7f961b7/libcontainer/cgroups/fs2"
 	"github.com/b7f961b7/libcontainer/cgroups/fscommon"
 	"github.com/b7f961b7/libcontainer/cgroups/internal/kill"
 	"github.com/b7f961b7/libcontainer/configs"
@@ -84,6 +86,9 @@ func NewManager(cg *configs.Cgroup, paths map[string]string) (cgroups.Manager, e
 	} else {
 		cp := make(map[string]string, len(paths))
 		for k, v := range paths {
+			if v == "" || !filepath.IsAbs(v) || filepath.Clean(v) != v {
+				return nil, fmt.Errorf("cgroup v1 manager: invalid saved path %q for %q: must be absolute and clean", v, k)
+			}
 			cp[k] = v
 		}
 		paths = cp
@@ -122,7 +127,7 @@ func (m *manager) Apply(pid int) error {
 		}
 	}
 	if p, ok := m.paths[""]; ok {
-		if err := joinUnified(p, pid); err != nil {
+		if err := joinUnified(p, c, pid); err != nil {
 			if isIgnorableError(c.Rootless, err) && c.Path == "" {
 				delete(m.paths, "")
 				return nil
@@ -145,7 +150,15 @@ func (m *manager) Set(r *configs.Resources) error {
 	defer m.mu.Unlock()
 	for _, sys := range subsystems {
 		path := m.paths[sys.Name()]
-		if err := sys.Set(path, r); err != nil {
+		if sys.Name() == "hugetlb" && path == "" && m.paths[""] != "" {
+			// Hybrid host with hugetlb only on the cgroup2 side.
+			if err := setHugetlbUnified(m.paths[""], r); err != nil {
+				return err
+			}
+			continue
+		}
+		err := m.setSubsystem(sys, path, r)
+		if err != nil {
 			if m.cgroups.Rootless && sys.Name() == "devices" {
 				continue
 			}
@@ -156,6 +169,28 @@ func (m *manager) Set(r *configs.Resources) error {
 		}
 	}
 	return nil
+}
+
+// setSubsystem sets one controller. Device rules that have to pass
+// through allow-all are applied with the container frozen, so that no
+// process can open a device in that moment.
+func (m *manager) setSubsystem(sys subsystem, path string, r *configs.Resources) error {
+	fp := m.paths["freezer"]
+	if sys.Name() != "devices" || path == "" || fp == "" || !needsFreeze(r) {
+		return sys.Set(path, r)
+	}
+	st, err := (&FreezerGroup{}).GetState(fp)
+	if err != nil || st != configs.Thawed {
+		return sys.Set(path, r)
+	}
+	if err := freezeTo(fp, configs.Frozen); err != nil {
+		return fmt.Errorf("freeze for device rule update: %w", err)
+	}
+	err = sys.Set(path, r)
+	if terr := freezeTo(fp, configs.Thawed); terr != nil && err == nil {
+		err = fmt.Errorf("thaw after device rule update: %w", terr)
+	}
+	return err
 }
 
 // Freeze freezes or thaws the container through the freezer hierarchy.
@@ -246,6 +281,11 @@ func (m *manager) GetStats() (*cgroups.Stats, error) {
 			return nil, err
 		}
 	}
+	if up := m.paths[""]; m.paths["hugetlb"] == "" && up != "" && cgroups.PathExists(up) {
+		if err := statHugetlbUnified(up, stats); err != nil {
+			return nil, err
+		}
+	}
 	return stats, nil
 }
 
@@ -289,8 +329,12 @@ func apply(path string, pid int) error {
 	return cgroups.WriteCgroupProc(path, pid)
 }
 
-// joinUnified creates the cgroup2 directory of a hybrid host and moves
-// pid into it.
-func joinUnified(path string, pid int) error {
-	return apply(path, pid)
+// joinUnified creates the cgroup2 directory of a hybrid host (enabling
+// the cgroup2 controllers, such as hugetlb, on the way) and moves pid
+// into it.
+func joinUnified(path string, c *configs.Cgroup, pid int) error {
+	if err := fs2.CreateCgroupPath(path, c); err != nil {
+		return err
+	}
+	return cgroups.WriteCgroupProc(path, pid)
 }

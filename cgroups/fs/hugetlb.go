@@ -2,6 +2,7 @@ package fs
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"strconv"
 
@@ -64,6 +65,52 @@ func (s *HugetlbGroup) GetStats(path string, stats *cgroups.Stats) error {
 			return err
 		}
 		stats.HugetlbStats[size] = hs
+	}
+	return nil
+}
+
+// setHugetlbUnified writes r's hugetlb limits into the cgroup2 directory
+// dir of a hybrid host (hugetlb.<size>.max, and .rsvd.max when present).
+func setHugetlbUnified(dir string, r *configs.Resources) error {
+	for _, hl := range r.HugetlbLimit {
+		if hl == nil {
+			continue
+		}
+		if err := cgpath.CheckHugePageSize(hl.Pagesize); err != nil {
+			return err
+		}
+		val := strconv.FormatUint(hl.Limit, 10)
+		if err := cgroups.WriteFile(dir, "hugetlb."+hl.Pagesize+".max", val); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("cannot set hugetlb limit: no hugetlb controller in v1 nor in %s: %w", dir, err)
+			}
+			return err
+		}
+		err := cgroups.WriteFile(dir, "hugetlb."+hl.Pagesize+".rsvd.max", val)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// statHugetlbUnified fills stats.HugetlbStats from the cgroup2 directory
+// dir of a hybrid host; nothing when hugetlb is not enabled there.
+func statHugetlbUnified(dir string, stats *cgroups.Stats) error {
+	for _, size := range cgroups.HugePageSizes() {
+		prefix := "hugetlb." + size
+		usage, err := fscommon.GetCgroupParamUint(dir, prefix+".current")
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		failcnt, err := fscommon.GetValueByKey(dir, prefix+".events", "max")
+		if err != nil {
+			return err
+		}
+		stats.HugetlbStats[size] = cgroups.HugetlbStats{Usage: usage, Failcnt: failcnt}
 	}
 	return nil
 }

@@ -49,8 +49,6 @@ func Start(t testing.TB, script string) *Proc {
 	if err != nil {
 		t.Fatalf("stdin pipe: %v", err)
 	}
-	cmd.Stdout = os.Stderr
-	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %q: %v", script, err)
 	}

@@ -96,3 +96,17 @@ func TestConfigReturnsIndependentValues(t *testing.T) {
 		t.Error("changing one config's mounts changed another's")
 	}
 }
+
+func TestDevicesAreCopies(t *testing.T) {
+	devs := Devices()
+	if len(devs) == 0 {
+		t.Fatal("no default devices")
+	}
+	devs[0].Permissions = "r"
+	if Devices()[0].Permissions == "r" {
+		t.Fatal("changing a returned device changed the defaults")
+	}
+	if len(NodeDevices(devs)) == 0 {
+		t.Fatal("no device nodes among the defaults")
+	}
+}

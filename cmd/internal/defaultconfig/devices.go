@@ -2,41 +2,20 @@ package defaultconfig
 
 import (
 	"github.com/b7f961b7/libcontainer/devices"
+	"github.com/b7f961b7/libcontainer/specconv"
 )
 
-// Devices returns the devices a container may use by default: mknod of any
-// character or block device, the six standard nodes /dev/null, /dev/random,
-// /dev/full, /dev/tty, /dev/zero and /dev/urandom, pseudo-terminals, /dev/ptmx
-// and /dev/net/tun. Entries without a Path are cgroup rules only.
+// Devices returns copies of specconv.AllowedDevices, the devices a container
+// may use by default: mknod of any character or block device, the standard
+// nodes (/dev/null, /dev/zero, /dev/tty, …), pseudo-terminals, /dev/ptmx and
+// /dev/net/tun. Entries without a Path are cgroup rules only.
 func Devices() []*devices.Device {
-	node := func(path string, major, minor int64) *devices.Device {
-		return &devices.Device{
-			Rule: devices.Rule{
-				Type: devices.CharDevice, Major: major, Minor: minor,
-				Permissions: "rwm", Allow: true,
-			},
-			Path:     path,
-			FileMode: 0o666,
-		}
+	devs := make([]*devices.Device, 0, len(specconv.AllowedDevices))
+	for _, d := range specconv.AllowedDevices {
+		c := *d
+		devs = append(devs, &c)
 	}
-	rule := func(t devices.Type, major, minor int64, perms devices.Permissions) *devices.Device {
-		return &devices.Device{Rule: devices.Rule{
-			Type: t, Major: major, Minor: minor, Permissions: perms, Allow: true,
-		}}
-	}
-	return []*devices.Device{
-		rule(devices.CharDevice, devices.Wildcard, devices.Wildcard, "m"),
-		rule(devices.BlockDevice, devices.Wildcard, devices.Wildcard, "m"),
-		node("/dev/null", 1, 3),
-		node("/dev/random", 1, 8),
-		node("/dev/full", 1, 7),
-		node("/dev/tty", 5, 0),
-		node("/dev/zero", 1, 5),
-		node("/dev/urandom", 1, 9),
-		rule(devices.CharDevice, 136, devices.Wildcard, "rwm"), // /dev/pts/*
-		rule(devices.CharDevice, 5, 2, "rwm"),                  // /dev/ptmx
-		rule(devices.CharDevice, 10, 200, "rwm"),               // /dev/net/tun
-	}
+	return devs
 }
 
 // NodeDevices returns the entries of devs that name a device node to create
