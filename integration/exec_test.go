@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -251,10 +252,10 @@ func TestExecExitCodeAndErrors(t *testing.T) {
 func TestInitErrorsReachTheCaller(t *testing.T) {
 	requireRoot(t)
 	cases := []struct {
-		name  string
-		edit  func(*configs.Config)
-		args  []string
-		want  string
+		name string
+		edit func(*configs.Config)
+		args []string
+		want string
 	}{
 		{"an unknown binary", nil, []string{"no-such-binary"}, "no-such-binary"},
 		{"a failed mount names the destination", func(c *configs.Config) {
@@ -291,7 +292,7 @@ func TestSignalAndStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	ps, _ := p.Wait()
-	if ws := ps.Sys().(unix.WaitStatus); !ws.Signaled() || ws.Signal() != unix.SIGKILL {
+	if ws := ps.Sys().(syscall.WaitStatus); !ws.Signaled() || ws.Signal() != unix.SIGKILL {
 		t.Fatalf("init ended with %v, want SIGKILL", ps)
 	}
 	if st, _ := c.Status(); st != libcontainer.Stopped {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -213,7 +214,7 @@ func runContainer(t testing.TB, config *configs.Config, args ...string) (runResu
 	res := runResult{Stdout: stdout.String(), Stderr: stderr.String()}
 	if ps != nil {
 		res.ExitCode = ps.ExitCode()
-		if ws, ok := ps.Sys().(unix.WaitStatus); ok && ws.Signaled() {
+		if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 			res.ExitCode = 128 + int(ws.Signal())
 		}
 	}
