@@ -2,7 +2,6 @@ package libcontainer
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -167,5 +166,3 @@ func runMapHelper(path, name string, pid int, maps []configs.IDMap) error {
 	}
 	return nil
 }
-
-var errNoMaps = errors.New("no id maps")

@@ -11,7 +11,6 @@ import (
 	securejoin "github.com/cyphar/filepath-securejoin"
 	"golang.org/x/sys/unix"
 
-	"github.com/b7f961b7/libcontainer/cgroups"
 	"github.com/b7f961b7/libcontainer/cgroups/manager"
 	"github.com/b7f961b7/libcontainer/configs"
 	"github.com/b7f961b7/libcontainer/configs/validate"
@@ -264,6 +263,3 @@ func loadState(dir string) (*State, error) {
 	}
 	return &st, nil
 }
-
-// cgroupsMustExist is a compile-time use of cgroups for the hybrid key.
-var _ = cgroups.CgroupProcesses

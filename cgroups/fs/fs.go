@@ -52,10 +52,6 @@ var subsystems = []subsystem{
 	&NameGroup{GroupName: "misc", Join: true},
 }
 
-// errSubsystemDoesNotExist is returned by path lookups of a controller
-// that has no hierarchy on this host.
-var errSubsystemDoesNotExist = errors.New("cgroup: subsystem does not exist")
-
 // manager implements cgroups.Manager for cgroup v1 (and hybrid) hosts.
 type manager struct {
 	mu      sync.Mutex

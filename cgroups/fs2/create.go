@@ -110,10 +110,7 @@ func enableControllers(dir string) error {
 func chownCgroup(dir string, uid int) error {
 	files := []string{"", "cgroup.procs", "cgroup.subtree_control", "cgroup.threads"}
 	if b, err := os.ReadFile("/sys/kernel/cgroup/delegate"); err == nil {
-		files = []string{""}
-		for _, f := range strings.Fields(string(b)) {
-			files = append(files, f)
-		}
+		files = append([]string{""}, strings.Fields(string(b))...)
 	}
 	for _, f := range files {
 		p := filepath.Join(dir, f)
