@@ -3,6 +3,7 @@ package integration
 import (
 	"bufio"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -68,14 +69,14 @@ func watchHostMounts(t *testing.T, dirs ...string) {
 	})
 }
 
-// hostTmpfs mounts a small tmpfs at dir on the host for the test's
-// duration.
-func hostTmpfs(t *testing.T, dir string) {
+// hostTmpfs mounts a tmpfs of the given size at dir on the host for the
+// test's duration.
+func hostTmpfs(t *testing.T, dir, size string) {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "size=1m"); err != nil {
+	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "size="+size); err != nil {
 		t.Fatalf("mount tmpfs on %s: %v", dir, err)
 	}
 	t.Cleanup(func() {
@@ -221,7 +222,7 @@ func TestBindMounts(t *testing.T) {
 	// A host directory with a file and a tmpfs submount holding another.
 	host := t.TempDir()
 	writeFile(t, filepath.Join(host, "src/top"), "top")
-	hostTmpfs(t, filepath.Join(host, "src/sub"))
+	hostTmpfs(t, filepath.Join(host, "src/sub"), "1m")
 	writeFile(t, filepath.Join(host, "src/sub/inner"), "inner")
 	writeFile(t, filepath.Join(host, "file"), "single file")
 	src := filepath.Join(host, "src")
@@ -505,5 +506,40 @@ func TestIDMappedBindMount(t *testing.T) {
 	watchHostMounts(t, cfg.Rootfs, host)
 	if got := runSh(t, cfg, `stat -c '%u:%g' /mapped/owned-by-root`); got != "1000:2000" {
 		t.Fatalf("owner through the idmapped mount: %q, want 1000:2000", got)
+	}
+}
+
+func TestRootPropagationKeepsMountsInside(t *testing.T) {
+	requireRoot(t)
+	for _, tc := range []struct {
+		name        string
+		propagation int
+		noPivot     bool
+	}{
+		{name: "the default rslave root"},
+		{name: "an rprivate root", propagation: unix.MS_PRIVATE | unix.MS_REC},
+		{name: "an rslave root without pivot_root", noPivot: true},
+	} {
+		t.Run(tc.name+" leaves a shared host mount untouched", func(t *testing.T) {
+			// The rootfs lives on a shared mount, so anything mounted
+			// below it that was not cut off would show up on the host.
+			shared := filepath.Join(t.TempDir(), "shared")
+			hostTmpfs(t, shared, "64m")
+			if err := unix.Mount("", shared, "", unix.MS_SHARED, ""); err != nil {
+				t.Fatal(err)
+			}
+			cfg := newTemplateConfig(t)
+			rootfs := filepath.Join(shared, "rootfs")
+			if out, err := exec.Command("cp", "-a", cfg.Rootfs, rootfs).CombinedOutput(); err != nil {
+				t.Fatalf("copy rootfs: %v: %s", err, out)
+			}
+			cfg.Rootfs = rootfs
+			cfg.RootPropagation = tc.propagation
+			cfg.NoPivotRoot = tc.noPivot
+			watchHostMounts(t, shared)
+			if got := runSh(t, cfg, `mtype /proc; mtype /dev`); got != "proc\ntmpfs" {
+				t.Fatalf("got %q", got)
+			}
+		})
 	}
 }
