@@ -512,14 +512,9 @@ func (c *linuxContainer) destroy() error {
 	return errors.Join(errs...)
 }
 
-// destroyResources kills any process left in the container's cgroup and
-// removes the cgroup.
+// destroyResources removes the container's cgroups; the manager kills any
+// process left in them first.
 func (c *linuxContainer) destroyResources() error {
-	if c.cgroupManager.Exists() {
-		if pids, _ := c.cgroupManager.GetAllPids(); len(pids) > 0 {
-			_ = c.signalAll(unix.SIGKILL)
-		}
-	}
 	if err := c.cgroupManager.Destroy(); err != nil {
 		return fmt.Errorf("remove cgroup: %w", err)
 	}
