@@ -71,27 +71,25 @@ func (c *linuxContainer) bootstrapData(cloneFlags uintptr, nsMaps map[configs.Na
 	return r.Serialize(), nil
 }
 
-// setgroupsDenied reports whether the container's user namespace denies
-// setgroups(2): a rootless container's own user namespace does.
+// setgroupsDenied reports whether we write "deny" to the setgroups file of
+// the container's new user namespace: an unprivileged caller must, to
+// write the gid map itself (mapping its own gid only). A joined user
+// namespace keeps its setting, which nsenter reads from the kernel.
 func (c *linuxContainer) setgroupsDenied() bool {
-	if !c.config.Namespaces.Contains(configs.NEWUSER) {
+	if !c.config.Namespaces.Contains(configs.NEWUSER) || c.config.Namespaces.PathOf(configs.NEWUSER) != "" {
 		return false
 	}
-	if c.config.Namespaces.PathOf(configs.NEWUSER) != "" {
-		b, err := os.ReadFile(c.config.Namespaces.PathOf(configs.NEWUSER) + "/../setgroups")
-		return err == nil && strings.TrimSpace(string(b)) == "deny"
-	}
-	return c.config.RootlessEUID && !c.useMapHelpers()
+	return os.Geteuid() != 0 && !needsMapHelper(c.config.GidMappings, os.Getegid())
 }
 
-// useMapHelpers reports whether newuidmap/newgidmap write the id maps: for
-// an unprivileged caller whose maps are more than its own single id.
-func (c *linuxContainer) useMapHelpers() bool {
+// needsMapHelper reports whether maps must be written by newuidmap or
+// newgidmap: an unprivileged caller may itself only map its own id
+// (ownID), alone and as a single id.
+func needsMapHelper(maps []configs.IDMap, ownID int) bool {
 	if os.Geteuid() == 0 {
 		return false
 	}
-	return !(len(c.config.UidMappings) == 1 && c.config.UidMappings[0].Size == 1 &&
-		len(c.config.GidMappings) == 1 && c.config.GidMappings[0].Size == 1)
+	return !(len(maps) == 1 && maps[0].Size == 1 && maps[0].HostID == int64(ownID))
 }
 
 // encodeIDMap formats mappings as /proc/<pid>/uid_map lines.
@@ -119,21 +117,24 @@ func timeOffsets(cfg *configs.Config) string {
 }
 
 // writeIDMaps writes the uid and gid maps of the new user namespace of pid:
-// directly when privileged, else through newuidmap/newgidmap.
+// directly when privileged or when a map is just the caller's own id,
+// else through newuidmap/newgidmap (the factory's paths, or found in
+// PATH), which check the ranges against /etc/subuid and /etc/subgid.
 func (c *linuxContainer) writeIDMaps(pid int) error {
-	if c.useMapHelpers() {
+	if needsMapHelper(c.config.UidMappings, os.Geteuid()) {
 		if err := runMapHelper(c.factory.NewuidmapPath, "newuidmap", pid, c.config.UidMappings); err != nil {
 			return err
 		}
+	} else if err := writeMapFile(pid, "uid_map", c.config.UidMappings); err != nil {
+		return err
+	}
+	if needsMapHelper(c.config.GidMappings, os.Getegid()) {
 		return runMapHelper(c.factory.NewgidmapPath, "newgidmap", pid, c.config.GidMappings)
 	}
 	if c.setgroupsDenied() {
 		if err := os.WriteFile(fmt.Sprintf("/proc/%d/setgroups", pid), []byte("deny"), 0); err != nil {
 			return fmt.Errorf("write setgroups: %w", err)
 		}
-	}
-	if err := writeMapFile(pid, "uid_map", c.config.UidMappings); err != nil {
-		return err
 	}
 	return writeMapFile(pid, "gid_map", c.config.GidMappings)
 }

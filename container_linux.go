@@ -40,7 +40,8 @@ type BaseContainer interface {
 	// saves config.
 	Set(config configs.Config) error
 	// Start starts process: the init (process.Init) is left waiting for
-	// Exec; any other process joins the running container and runs.
+	// Exec, after the prestart, createRuntime and createContainer hooks;
+	// any other process joins the running container and runs.
 	Start(process *Process) (err error)
 	// Run is Start, followed by Exec for an init.
 	Run(process *Process) (err error)
@@ -50,7 +51,10 @@ type BaseContainer interface {
 	// Signal sends s to the init, or with all to every process of the
 	// container.
 	Signal(s os.Signal, all bool) error
-	// Exec lets a created init exec the user's program.
+	// Exec lets a created init exec the user's program. It returns once
+	// the program runs (the startContainer hooks ran before it, in the
+	// container) and the poststart hooks have run; a failure of either
+	// kind of hook kills the container and is returned.
 	Exec() error
 }
 
@@ -205,6 +209,12 @@ func ociStateOf(id string, config *configs.Config, status Status, pid int) *spec
 func (c *linuxContainer) Processes() ([]int, error) {
 	c.m.Lock()
 	defer c.m.Unlock()
+	if !c.cgroupManager.Exists() && c.hasPrivatePidNS() {
+		if st, _ := c.currentStatus(); st == Stopped {
+			return nil, nil
+		}
+		return pidNSProcesses(c.initPid)
+	}
 	pids, err := c.cgroupManager.GetAllPids()
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -310,17 +320,8 @@ func (c *linuxContainer) start(process *Process) (err error) {
 	if err != nil {
 		return err
 	}
-	if err := p.start(); err != nil {
-		return err
-	}
-	if process.Init {
-		if err := c.config.Hooks[configs.Poststart].RunHooks(c.ociState(Created)); err != nil {
-			p.terminate()
-			c.destroyResources()
-			return fmt.Errorf("poststart hook: %w", err)
-		}
-	}
-	return nil
+	// The poststart hooks run in exec, once the user program runs.
+	return p.start()
 }
 
 // makeExecFifo creates the fifo the init blocks on until Exec, owned by
@@ -353,8 +354,9 @@ func (c *linuxContainer) makeExecFifo(path string) error {
 }
 
 // exec releases a created init: it opens the fifo, waits for the init's
-// byte or its death (no polling: poll(2) on the fifo and a pidfd), and
-// removes the fifo.
+// byte or its death (no polling: poll(2) on the fifo and a pidfd), removes
+// the fifo, then waits for the user program to run and runs the poststart
+// hooks (afterRelease).
 func (c *linuxContainer) exec() error {
 	path := filepath.Join(c.root, execFifoFilename)
 	if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
@@ -389,7 +391,10 @@ func (c *linuxContainer) exec() error {
 	buf := make([]byte, 1)
 	n, err := unix.Read(fd, buf)
 	if n == 1 && err == nil {
-		return os.Remove(path)
+		if err := os.Remove(path); err != nil {
+			return err
+		}
+		return c.afterRelease(fd)
 	}
 	if fds[1].Revents != 0 {
 		return errors.New("container process is already dead")
@@ -422,8 +427,11 @@ func (c *linuxContainer) Signal(s os.Signal, all bool) error {
 		return err
 	}
 	if all {
-		if status == Stopped && !c.cgroupManager.Exists() {
-			return nil
+		if !c.cgroupManager.Exists() {
+			if status == Stopped {
+				return nil
+			}
+			return c.signalPidNS(sig)
 		}
 		return c.signalAll(sig)
 	}
@@ -449,9 +457,9 @@ func (c *linuxContainer) Signal(s os.Signal, all bool) error {
 // signalAll signals every process in the container's cgroup with the cgroup
 // frozen, so that none can fork away meanwhile.
 func (c *linuxContainer) signalAll(sig unix.Signal) error {
-	if err := c.cgroupManager.Freeze(configs.Frozen); err != nil {
-		return fmt.Errorf("freeze container: %w", err)
-	}
+	// Without a usable freezer (none configured, or the kernel has
+	// none) the processes are signalled all the same.
+	frozen := c.cgroupManager.Freeze(configs.Frozen) == nil
 	pids, err := c.cgroupManager.GetAllPids()
 	var errs []error
 	if err != nil {
@@ -462,8 +470,10 @@ func (c *linuxContainer) signalAll(sig unix.Signal) error {
 			errs = append(errs, fmt.Errorf("signal %d: %w", pid, err))
 		}
 	}
-	if err := c.cgroupManager.Freeze(configs.Thawed); err != nil {
-		errs = append(errs, fmt.Errorf("thaw container: %w", err))
+	if frozen {
+		if err := c.cgroupManager.Freeze(configs.Thawed); err != nil {
+			errs = append(errs, fmt.Errorf("thaw container: %w", err))
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -166,11 +166,18 @@ func (l *LinuxFactory) Create(id string, config *configs.Config) (_ Container, e
 	if config == nil {
 		return nil, fmt.Errorf("create container %s: %w: config is nil", id, validate.ErrInvalidConfig)
 	}
+	// A joined user namespace brings its own id maps.
+	if config, err = joinedUserNSMaps(config); err != nil {
+		return nil, err
+	}
 	if err := l.Validator.Validate(config); err != nil {
 		return nil, err
 	}
 	if config.Cgroups == nil {
 		return nil, fmt.Errorf("create container %s: %w: cgroups: must be set", id, validate.ErrInvalidConfig)
+	}
+	if config, err = rootlessConfig(id, config); err != nil {
+		return nil, err
 	}
 	stateDir, err := securejoin.SecureJoin(l.Root, id)
 	if err != nil {

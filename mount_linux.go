@@ -4,24 +4,20 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
-	securejoin "github.com/cyphar/filepath-securejoin"
 	"golang.org/x/sys/unix"
-
-	"github.com/b7f961b7/libcontainer/utils"
 )
 
-// This file holds the fd-based mount primitives used by the rootfs code in
-// rootfs_linux.go. Every mount is built detached (fsopen/fsmount for new
+// This file holds the fd-based mount primitives used by the rootfs code
+// (rootfs_*linux.go). Every mount is built detached (fsopen/fsmount for new
 // filesystems, open_tree(OPEN_TREE_CLONE) for bind mounts), gets its
 // attributes while still detached, and is attached with move_mount(2) onto
 // an O_PATH handle of a destination that was resolved and created strictly
-// inside the rootfs. Nothing is looked up by path between the check and the
-// mount, so a symlink swapped in concurrently cannot redirect it
-// (CVE-2021-30465, CVE-2024-45310, CVE-2025-52881).
+// inside the rootfs (rootfs_target_linux.go). Nothing is looked up by path
+// between the check and the mount, so a symlink swapped in concurrently
+// cannot redirect it (CVE-2021-30465, CVE-2024-45310, CVE-2025-52881).
 
 // mountFlagsKnown are the MS_* bits a config mount may carry in Flags.
 const mountFlagsKnown = unix.MS_RDONLY | unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC |
@@ -29,9 +25,6 @@ const mountFlagsKnown = unix.MS_RDONLY | unix.MS_NOSUID | unix.MS_NODEV | unix.M
 	unix.MS_NOSYMFOLLOW | unix.MS_NOATIME | unix.MS_NODIRATIME | unix.MS_BIND | unix.MS_REC |
 	unix.MS_SILENT | unix.MS_POSIXACL | unix.MS_UNBINDABLE | unix.MS_PRIVATE | unix.MS_SLAVE |
 	unix.MS_SHARED | unix.MS_RELATIME | unix.MS_I_VERSION | unix.MS_STRICTATIME | unix.MS_LAZYTIME
-
-// mountPropagationMask are the MS_* propagation bits.
-const mountPropagationMask = unix.MS_SHARED | unix.MS_SLAVE | unix.MS_PRIVATE | unix.MS_UNBINDABLE
 
 // checkMountFlags rejects MS_* bits the rootfs code does not implement.
 func checkMountFlags(flags int) error {
@@ -293,195 +286,21 @@ func setMountPropagation(mnt *os.File, pflag int) error {
 	return setMountAttr(mnt, &unix.MountAttr{Propagation: uint64(p)}, pflag&unix.MS_REC != 0)
 }
 
+// applyPropagation applies propagation changes, in order, to an attached
+// mount.
+func applyPropagation(mnt *os.File, props []int) error {
+	for _, p := range props {
+		if err := setMountPropagation(mnt, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // fdPath returns the path f refers to, as the kernel reports it in
 // /proc/self/fd.
 func fdPath(f *os.File) (string, error) {
 	return os.Readlink("/proc/self/fd/" + strconv.Itoa(int(f.Fd())))
-}
-
-// mountTarget is a mount destination inside the rootfs, pinned by an open
-// handle.
-type mountTarget struct {
-	f    *os.File // O_PATH (or directory) handle on the destination
-	rel  string   // path inside the rootfs, "/"-rooted, symlinks resolved
-	full string   // the same path as seen from the host (rootfs + rel)
-}
-
-// Close releases the handle.
-func (t *mountTarget) Close() error {
-	return t.f.Close()
-}
-
-// targetKind says what a mount destination must be.
-type targetKind int
-
-const (
-	// targetDir: a directory, created with its parents when missing;
-	// symlinks are followed inside the rootfs.
-	targetDir targetKind = iota
-	// targetFile: a non-directory, created empty (O_CREAT|O_EXCL|
-	// O_NOFOLLOW) when missing; symlinks are followed inside the rootfs.
-	targetFile
-	// targetPlainDir: a directory whose last component is not a
-	// symlink (proc and sysfs, CVE-2019-19921); parents may be.
-	targetPlainDir
-)
-
-// errNotOrdinaryDir is returned when proc or sysfs would be mounted on a
-// symlink or a non-directory.
-var errNotOrdinaryDir = errors.New("must be mounted on ordinary directory")
-
-// cleanMountDest checks a container path and returns it cleaned and
-// "/"-rooted (relative paths count from the root, as in runc).
-func cleanMountDest(dest string) (string, error) {
-	if dest == "" {
-		return "", errors.New("empty mount destination")
-	}
-	if strings.IndexByte(dest, 0) >= 0 {
-		return "", fmt.Errorf("mount destination %q contains a NUL byte", dest)
-	}
-	return filepath.Clean("/" + dest), nil
-}
-
-// resolveInRoot resolves the container path dest inside root (symlinks
-// evaluated as if root were "/", dangling ones too) and returns the result
-// as a "/"-rooted path inside root. With followLast false the last
-// component is kept as is (only the parents are resolved). A result equal
-// to the rootfs itself is refused.
-func resolveInRoot(root, dest string, followLast bool) (string, error) {
-	dest, err := cleanMountDest(dest)
-	if err != nil {
-		return "", err
-	}
-	if dest == "/" {
-		return "", fmt.Errorf("mount destination %s is on the top of rootfs", dest)
-	}
-	unresolved := dest
-	if !followLast {
-		unresolved = filepath.Dir(dest)
-	}
-	full, err := securejoin.SecureJoin(root, unresolved)
-	if err != nil {
-		return "", fmt.Errorf("resolve %s inside %s: %w", dest, root, err)
-	}
-	rel, err := filepath.Rel(root, full)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
-		return "", fmt.Errorf("mount destination %s resolves outside of rootfs (%s)", dest, full)
-	}
-	rel = filepath.Clean("/" + rel)
-	if !followLast {
-		rel = filepath.Join(rel, filepath.Base(dest))
-	}
-	if rel == "/" {
-		return "", fmt.Errorf("mount destination %s is on the top of rootfs", dest)
-	}
-	return rel, nil
-}
-
-// openMountTarget opens (creating when missing) the destination rel —
-// already resolved by resolveInRoot — inside root, and checks that the
-// opened object is exactly root+rel, so a concurrent symlink swap makes it
-// fail instead of pointing elsewhere.
-func openMountTarget(root, rel string, kind targetKind) (*mountTarget, error) {
-	full := filepath.Join(root, rel)
-	var (
-		f   *os.File
-		err error
-	)
-	switch kind {
-	case targetDir:
-		f, err = utils.MkdirAllInRootOpen(root, rel, 0o755)
-	case targetFile, targetPlainDir:
-		var parent *os.File
-		parent, err = utils.MkdirAllInRootOpen(root, filepath.Dir(rel), 0o755)
-		if err != nil {
-			break
-		}
-		if kind == targetFile {
-			f, err = createFileAt(parent, filepath.Base(rel))
-		} else {
-			f, err = plainDirAt(parent, filepath.Base(rel))
-		}
-		parent.Close()
-	default:
-		err = fmt.Errorf("unknown mount target kind %d", kind)
-	}
-	if err != nil {
-		return nil, err
-	}
-	got, err := fdPath(f)
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("check mount destination %s: %w", full, err)
-	}
-	if got != full {
-		f.Close()
-		return nil, fmt.Errorf("mount destination %s changed while it was being set up (opened %s): possible symlink race, refusing", full, got)
-	}
-	return &mountTarget{f: f, rel: rel, full: full}, nil
-}
-
-// createFileAt returns an O_PATH handle on the non-directory name in
-// parent, creating an empty regular file when nothing is there. It never
-// follows a symlink.
-func createFileAt(parent *os.File, name string) (*os.File, error) {
-	pfd := int(parent.Fd())
-	fd, err := unix.Openat(pfd, name, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o644)
-	switch {
-	case err == nil:
-		unix.Close(fd)
-	case !errors.Is(err, unix.EEXIST):
-		return nil, &os.PathError{Op: "create", Path: filepath.Join(parent.Name(), name), Err: err}
-	}
-	fd, err = unix.Openat(pfd, name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: filepath.Join(parent.Name(), name), Err: err}
-	}
-	f := os.NewFile(uintptr(fd), filepath.Join(parent.Name(), name))
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
-		f.Close()
-		return nil, &os.PathError{Op: "fstat", Path: f.Name(), Err: err}
-	}
-	switch st.Mode & unix.S_IFMT {
-	case unix.S_IFLNK:
-		f.Close()
-		return nil, fmt.Errorf("%s is a symlink where a file mount point was expected: refusing", f.Name())
-	case unix.S_IFDIR:
-		f.Close()
-		return nil, fmt.Errorf("%s is a directory but the mount source is not", f.Name())
-	}
-	return f, nil
-}
-
-// plainDirAt returns an O_PATH handle on the directory name in parent,
-// creating it when missing. A symlink or a non-directory there is refused
-// with errNotOrdinaryDir.
-func plainDirAt(parent *os.File, name string) (*os.File, error) {
-	pfd := int(parent.Fd())
-	path := filepath.Join(parent.Name(), name)
-	var st unix.Stat_t
-	err := unix.Fstatat(pfd, name, &st, unix.AT_SYMLINK_NOFOLLOW)
-	if errors.Is(err, unix.ENOENT) {
-		if err := unix.Mkdirat(pfd, name, 0o755); err != nil && !errors.Is(err, unix.EEXIST) {
-			return nil, &os.PathError{Op: "mkdir", Path: path, Err: err}
-		}
-		err = unix.Fstatat(pfd, name, &st, unix.AT_SYMLINK_NOFOLLOW)
-	}
-	if err != nil {
-		return nil, &os.PathError{Op: "lstat", Path: path, Err: err}
-	}
-	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
-		return nil, fmt.Errorf("%w: %s is a symlink or not a directory", errNotOrdinaryDir, path)
-	}
-	fd, err := unix.Openat(pfd, name, unix.O_PATH|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
-	if err != nil {
-		if errors.Is(err, unix.ENOTDIR) || errors.Is(err, unix.ELOOP) {
-			return nil, fmt.Errorf("%w: %s was replaced by a symlink or non-directory", errNotOrdinaryDir, path)
-		}
-		return nil, &os.PathError{Op: "open", Path: path, Err: err}
-	}
-	return os.NewFile(uintptr(fd), path), nil
 }
 
 // attachMount moves the detached mount mnt onto the pinned destination t

@@ -62,7 +62,9 @@ func (c *linuxContainer) moveNetDevices(pid int) (devs []netDevice, err error) {
 			return devs, fmt.Errorf("netDevices[%q]: addresses: %w", hostName, err)
 		}
 		for _, a := range addrs {
-			if a.IP.IsLinkLocalUnicast() {
+			// The kernel makes a new fe80:: address wherever the
+			// device goes up; IPv4 link-local ones are the user's.
+			if a.IP.To4() == nil && a.IP.IsLinkLocalUnicast() {
 				continue
 			}
 			dev.Addrs = append(dev.Addrs, a.IPNet.String())

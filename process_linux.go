@@ -7,13 +7,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"sync"
 	"time"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
 	"github.com/b7f961b7/libcontainer/cgroups"
+	"github.com/b7f961b7/libcontainer/cgroups/fs"
 	"github.com/b7f961b7/libcontainer/configs"
 	"github.com/b7f961b7/libcontainer/system"
 	"github.com/b7f961b7/libcontainer/utils"
@@ -46,6 +49,8 @@ type parentProcess struct {
 	waitOnce  sync.Once
 	waitState *os.ProcessState
 	waitErr   error
+
+	createHooksRan bool // prestart and createRuntime have run
 }
 
 // newParentProcess prepares (but does not start) the host side of process.
@@ -188,6 +193,12 @@ func (p *parentProcess) setupStdio() error {
 	if p.cmd.Stdout, err = out(pr.Stdout); err != nil {
 		return err
 	}
+	if sameWriter(pr.Stdout, pr.Stderr) {
+		// One pipe and one copier, as exec.Cmd does: two copiers
+		// would Write to the caller's writer concurrently.
+		p.cmd.Stderr = p.cmd.Stdout
+		return nil
+	}
 	f, err := out(pr.Stderr)
 	if err != nil {
 		return err
@@ -196,6 +207,15 @@ func (p *parentProcess) setupStdio() error {
 		p.cmd.Stderr = f
 	}
 	return nil
+}
+
+// sameWriter reports whether a and b are the same non-nil writer (writers
+// of a type that cannot be compared are never the same).
+func sameWriter(a, b io.Writer) bool {
+	if a == nil || b == nil || !reflect.TypeOf(a).Comparable() {
+		return false
+	}
+	return a == b
 }
 
 // closeFiles closes the child's ends we hold after the child has them.
@@ -308,7 +328,13 @@ func subCgroupPaths(paths, sub map[string]string) (map[string]string, error) {
 			if !utils.IsLexicallyInRoot(base, dir) {
 				return fmt.Errorf("sub-cgroup %q escapes the container cgroup", rel)
 			}
-			if err := os.MkdirAll(dir, 0o755); err != nil {
+			if k == "cpuset" {
+				// A new v1 cpuset has no cpus and mems and refuses
+				// processes (ENOSPC): it inherits its parent's.
+				if err := (&fs.CpusetGroup{}).ApplyDir(dir, nil, -1); err != nil {
+					return err
+				}
+			} else if err := os.MkdirAll(dir, 0o755); err != nil {
 				return err
 			}
 			out[k] = dir
@@ -424,7 +450,7 @@ func (p *parentProcess) serve() error {
 			}
 		case procReady:
 			if p.init {
-				if !p.c.config.Namespaces.Contains(configs.NEWNS) {
+				if !p.createHooksRan {
 					if err := p.runCreateHooks(); err != nil {
 						return err
 					}
@@ -455,6 +481,8 @@ func (p *parentProcess) runCreateHooks() error {
 	c.initPid = p.pidNum
 	st := c.ociState(Created)
 	st.Pid = p.pidNum
+	st.Status = specs.StateCreating
+	p.createHooksRan = true
 	for _, name := range []configs.HookName{configs.Prestart, configs.CreateRuntime} {
 		if err := c.config.Hooks[name].RunHooks(st); err != nil {
 			return fmt.Errorf("%s hook: %w", name, err)

@@ -266,6 +266,42 @@ func TestResolveInRoot(t *testing.T) {
 	}
 }
 
+func TestResolveMountDest(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "real/dir"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/proc/self", filepath.Join(root, "self")); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		dest    string
+		device  string
+		want    string
+		wantErr string
+	}{
+		{name: "an ordinary destination resolves inside the root", dest: "/real/dir", device: "tmpfs", want: "/real/dir"},
+		{name: "a tmpfs on /proc as written is refused", dest: "/proc", device: "tmpfs", wantErr: "not of type proc"},
+		{name: "a destination that resolves into /proc is refused", dest: "/self/attr", device: "tmpfs", wantErr: "inside /proc"},
+		{name: "a destination on the top of the rootfs is refused", dest: "/", device: "tmpfs", wantErr: "on the top of rootfs"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := resolveMountDest(root, tc.dest, tc.device, true)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("resolveMountDest(%q, %q) = (%q, %v), want an error containing %q", tc.dest, tc.device, got, err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Fatalf("resolveMountDest(%q, %q) = (%q, %v), want %q", tc.dest, tc.device, got, err, tc.want)
+			}
+		})
+	}
+}
+
 func TestCgroupComountLinks(t *testing.T) {
 	tests := []struct {
 		dir  string

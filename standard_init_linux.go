@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
 	"github.com/b7f961b7/libcontainer/apparmor"
@@ -44,9 +45,6 @@ func (i *standardInit) run() error {
 			return err
 		}
 		return runContainerHooks(cfg, configs.CreateContainer)
-	}
-	if !config.Namespaces.Contains(configs.NEWNS) {
-		hooks = nil // the parent runs the create hooks at procReady
 	}
 	if err := prepareRootfs(config, hooks); err != nil {
 		return err
@@ -142,12 +140,16 @@ func (i *standardInit) run() error {
 	if _, err := fifo.Write([]byte("0")); err != nil {
 		return reportLate(fmt.Errorf("write exec fifo: %w", err))
 	}
-	fifo.Close()
 	unix.Close(i.fifoFd)
-	if err := runContainerHooks(cfg, configs.StartContainer); err != nil {
-		return reportLate(err)
+	// The fifo stays open, close-on-exec, until the user program runs:
+	// Exec reads its end of file then, or the error written here.
+	err = runContainerHooks(cfg, configs.StartContainer)
+	if err == nil {
+		err = execProcess(path, cfg)
 	}
-	return reportLate(execProcess(path, cfg))
+	_, _ = fifo.Write([]byte(err.Error()))
+	fifo.Close()
+	return reportLate(err)
 }
 
 // reportLate prints an error that happens after the init pipe is closed.
@@ -159,13 +161,18 @@ func reportLate(err error) error {
 }
 
 // runContainerHooks runs hooks that live in the container (createContainer,
-// startContainer) with the OCI state.
+// startContainer) with the OCI state as the container sees it: its pid is
+// the init's in the container's pid namespace, its status "creating" for
+// createContainer and "created" for startContainer.
 func runContainerHooks(cfg *initConfig, name configs.HookName) error {
 	hooks := cfg.Config.Hooks[name]
 	if len(hooks) == 0 {
 		return nil
 	}
 	st := ociStateOf(cfg.ContainerID, cfg.Config, Created, unix.Getpid())
+	if name == configs.CreateContainer {
+		st.Status = specs.StateCreating
+	}
 	if err := hooks.RunHooks(st); err != nil {
 		return fmt.Errorf("%s hook: %w", name, err)
 	}

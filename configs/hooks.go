@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os/exec"
+	"syscall"
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -162,8 +163,10 @@ const hookPipeGrace = 2 * time.Second
 
 // Run executes the command as a hook: s is written to its stdin as JSON,
 // and Path is executed with Args and Env. A failure includes the
-// program's stdout and stderr. When Timeout elapses the program is killed
-// and the error says "hook ran past specified timeout of <n>s".
+// program's stdout and stderr. The program runs in a process group of its
+// own: when Timeout elapses the whole group is killed (a hook script's
+// children too) and the error says "hook ran past specified timeout of
+// <n>s".
 func (c Command) Run(s *specs.State) error {
 	state, err := json.Marshal(s)
 	if err != nil {
@@ -189,6 +192,8 @@ func (c Command) Run(s *specs.State) error {
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
 	cmd.WaitDelay = hookPipeGrace
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 
 	err = cmd.Run()
 	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {

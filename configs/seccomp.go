@@ -1,5 +1,7 @@
 package configs
 
+import specs "github.com/opencontainers/runtime-spec/specs-go"
+
 // Seccomp is a system-call filter: syscalls matching a rule get the rule's
 // action, everything else gets DefaultAction.
 type Seccomp struct {
@@ -18,6 +20,11 @@ type Seccomp struct {
 	ListenerPath string `json:"listener_path,omitempty"`
 	// ListenerMetadata is opaque data sent along with the notify fd.
 	ListenerMetadata string `json:"listener_metadata,omitempty"`
+	// Flags are the seccomp(2) filter flags to load the filter with
+	// (runtime-spec names such as "SECCOMP_FILTER_FLAG_LOG"); nil or empty
+	// loads it with none. The user-notification listener flag is added
+	// whenever a rule uses Notify, without being listed here.
+	Flags []specs.LinuxSeccompFlag `json:"flags,omitempty"`
 }
 
 // Syscall is one seccomp rule: calls of Name whose arguments match all

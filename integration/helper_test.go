@@ -17,6 +17,8 @@ func init() {
 		return
 	case "load-kill-destroy":
 		os.Exit(loadKillDestroy(os.Getenv("LIBCT_ROOT"), os.Getenv("LIBCT_ID")))
+	case "rootless":
+		os.Exit(rootlessHelper())
 	default:
 		fmt.Fprintln(os.Stderr, "unknown LIBCT_HELPER")
 		os.Exit(2)

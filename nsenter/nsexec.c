@@ -306,14 +306,30 @@ static int join_namespaces(char *spec)
 	return joined;
 }
 
-/* become_root switches to uid/gid 0 of a new or joined user namespace. */
+/* setgroups_denied reports whether our user namespace has setgroups(2)
+ * disabled ("deny" in /proc/self/setgroups): a joined namespace may. */
+static int setgroups_denied(void)
+{
+	char buf[8] = {0};
+	int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n >= 4 && !strncmp(buf, "deny", 4);
+}
+
+/* become_root switches to uid/gid 0 of a new or joined user namespace and
+ * drops the supplementary groups, where the namespace allows it. */
 static void become_root(int may_setgroups)
 {
 	if (setresgid(0, 0, 0) < 0)
 		bail("setresgid to 0");
 	if (setresuid(0, 0, 0) < 0)
 		bail("setresuid to 0");
-	if (may_setgroups && setgroups(0, NULL) < 0)
+	if (may_setgroups && !setgroups_denied() && setgroups(0, NULL) < 0)
 		bail("setgroups");
 }
 
@@ -370,13 +386,23 @@ void nsexec(void)
 				bail("restore dumpable flag");
 		}
 	}
+	/* A new time namespace gets its offsets before we switch to the
+	 * container's root: that switch changes our host uid (when the parent
+	 * is root) and so makes our /proc files root-owned, which would lock
+	 * us out of timens_offsets. The user namespace, if new, owns it. */
+	if (b.cloneflags & CLONE_NEWTIME) {
+		if (unshare(CLONE_NEWTIME) < 0)
+			bail("unshare time namespace");
+		if (b.time_offsets && *b.time_offsets)
+			write_file("/proc/self/timens_offsets", b.time_offsets);
+	}
 	if ((b.cloneflags & CLONE_NEWUSER) || (joined & CLONE_NEWUSER))
 		become_root(b.setgroups);
 
 	/* Step 5: the other new namespaces. The cgroup namespace waits for the
 	 * final process, whose cgroups the parent has already set. */
-	if (b.cloneflags & ~(CLONE_NEWUSER | CLONE_NEWCGROUP)) {
-		int flags = b.cloneflags & ~(CLONE_NEWUSER | CLONE_NEWCGROUP);
+	if (b.cloneflags & ~(CLONE_NEWUSER | CLONE_NEWCGROUP | CLONE_NEWTIME)) {
+		int flags = b.cloneflags & ~(CLONE_NEWUSER | CLONE_NEWCGROUP | CLONE_NEWTIME);
 		int tries = 0;
 		while (unshare(flags) < 0) {
 			/* A concurrent namespace teardown can give EINVAL. */
@@ -384,8 +410,6 @@ void nsexec(void)
 				bail("unshare namespaces %#x", flags);
 		}
 	}
-	if ((b.cloneflags & CLONE_NEWTIME) && b.time_offsets && *b.time_offsets)
-		write_file("/proc/self/timens_offsets", b.time_offsets);
 
 	/* Step 6: PID and time namespaces take effect for children only. */
 	fork_needed = (b.cloneflags | joined) & (CLONE_NEWPID | CLONE_NEWTIME);

@@ -22,28 +22,50 @@ const Enabled = true
 const notifyMinAPI = 6
 
 // InitSeccomp builds the filter described by config and loads it into the
-// calling thread (and the threads it later creates; no TSYNC). It returns
-// the seccomp user-notification listener fd when a rule uses the Notify
-// action, otherwise -1. The caller must have set no_new_privs or hold
-// CAP_SYS_ADMIN. Syscall names libseccomp does not know are skipped, and a
-// rule whose action equals the default action is dropped. Unless the
-// default action is allow or log, syscalls newer than libseccomp's tables
-// fail with ENOSYS instead of taking the default action (package patchbpf).
+// calling thread (and the threads it later creates; TSYNC only when config
+// asks for it). It returns the seccomp user-notification listener fd when
+// a rule uses the Notify action, otherwise -1. The caller must have set
+// no_new_privs or hold CAP_SYS_ADMIN. Syscall names libseccomp does not
+// know are skipped, and a rule whose action equals the default action is
+// dropped. Unless the default action is allow or log, syscalls newer than
+// libseccomp's tables fail with ENOSYS instead of taking the default
+// action (package patchbpf). It is Compile followed by Filter.Load.
 func InitSeccomp(config *configs.Seccomp) (int, error) {
+	f, err := Compile(config)
+	if err != nil {
+		return -1, err
+	}
+	return f.Load()
+}
+
+// Filter is a seccomp filter compiled from a configs.Seccomp and ready to
+// be loaded. Build it with Compile.
+type Filter struct {
+	prog   *patchbpf.Program
+	notify bool
+}
+
+// Compile checks config and builds its filter (with the ENOSYS prologue
+// and the filter flags) without loading it, so that every error other than
+// the kernel refusing the final load is found while the caller can still
+// report it. It refuses what InitSeccomp refuses: a nil config, Notify as
+// the default action or for write(2), a nil rule, an invalid action,
+// operator, argument index, architecture, return value or filter flag.
+func Compile(config *configs.Seccomp) (*Filter, error) {
 	if config == nil {
-		return -1, errors.New("cannot initialize seccomp: config is nil")
+		return nil, errors.New("cannot initialize seccomp: config is nil")
 	}
 	if config.DefaultAction == configs.Notify {
-		return -1, errors.New("seccomp: SCMP_ACT_NOTIFY cannot be used as the default action")
+		return nil, errors.New("seccomp: SCMP_ACT_NOTIFY cannot be used as the default action")
 	}
 	usesNotify := false
 	for i, call := range config.Syscalls {
 		if call == nil {
-			return -1, fmt.Errorf("seccomp: syscalls[%d] is nil", i)
+			return nil, fmt.Errorf("seccomp: syscalls[%d] is nil", i)
 		}
 		if call.Action == configs.Notify {
 			if call.Name == "write" {
-				return -1, errors.New("seccomp: SCMP_ACT_NOTIFY cannot be used for the write syscall")
+				return nil, errors.New("seccomp: SCMP_ACT_NOTIFY cannot be used for the write syscall")
 			}
 			usesNotify = true
 		}
@@ -51,39 +73,57 @@ func InitSeccomp(config *configs.Seccomp) (int, error) {
 	if usesNotify {
 		api, err := libseccomp.GetAPI()
 		if err != nil {
-			return -1, fmt.Errorf("seccomp: SCMP_ACT_NOTIFY needs libseccomp API level %d: %w", notifyMinAPI, err)
+			return nil, fmt.Errorf("seccomp: SCMP_ACT_NOTIFY needs libseccomp API level %d: %w", notifyMinAPI, err)
 		}
 		if api < notifyMinAPI {
-			return -1, fmt.Errorf("seccomp: SCMP_ACT_NOTIFY needs libseccomp API level %d, have %d", notifyMinAPI, api)
+			return nil, fmt.Errorf("seccomp: SCMP_ACT_NOTIFY needs libseccomp API level %d, have %d", notifyMinAPI, api)
 		}
 	}
 
 	defaultAction, err := scmpAction(config.DefaultAction, config.DefaultErrnoRet)
 	if err != nil {
-		return -1, fmt.Errorf("seccomp default action: %w", err)
+		return nil, fmt.Errorf("seccomp default action: %w", err)
 	}
 	filter, err := libseccomp.NewFilter(defaultAction)
 	if err != nil {
-		return -1, fmt.Errorf("seccomp: create filter: %w", err)
+		return nil, fmt.Errorf("seccomp: create filter: %w", err)
 	}
 	defer filter.Release()
 
 	for _, name := range config.Architectures {
 		arch, err := libseccomp.GetArchFromString(name)
 		if err != nil {
-			return -1, fmt.Errorf("seccomp architecture %q: %w", name, err)
+			return nil, fmt.Errorf("seccomp architecture %q: %w", name, err)
 		}
 		if err := filter.AddArch(arch); err != nil {
-			return -1, fmt.Errorf("seccomp: add architecture %q: %w", name, err)
+			return nil, fmt.Errorf("seccomp: add architecture %q: %w", name, err)
 		}
 	}
 	for _, call := range config.Syscalls {
 		if err := addSyscallRules(filter, call, defaultAction); err != nil {
-			return -1, err
+			return nil, err
 		}
 	}
 
-	fd, err := patchbpf.PatchAndLoad(config, filter)
+	prog, err := patchbpf.Patch(config, filter)
+	if err != nil {
+		return nil, fmt.Errorf("seccomp: %w", err)
+	}
+	return &Filter{prog: prog, notify: usesNotify}, nil
+}
+
+// NeedsListener reports whether loading the filter yields a
+// user-notification listener fd (a rule uses the Notify action).
+func (f *Filter) NeedsListener() bool { return f.notify }
+
+// Load installs the filter into the calling thread and returns the
+// user-notification listener fd, or -1 when no rule uses Notify. Its only
+// system call is the one that loads the filter, so it can be the last
+// step before execve(2): the filter then needs to allow nothing the
+// runtime does, only the execve. The caller must have set no_new_privs or
+// hold CAP_SYS_ADMIN.
+func (f *Filter) Load() (int, error) {
+	fd, err := f.prog.Load()
 	if err != nil {
 		return -1, fmt.Errorf("seccomp: load filter: %w", err)
 	}

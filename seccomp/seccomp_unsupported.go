@@ -28,3 +28,20 @@ func InitSeccomp(config *configs.Seccomp) (int, error) {
 func Version() (uint, uint, uint) {
 	return 0, 0, 0
 }
+
+// Filter is never built in this build; it exists so that callers compile.
+type Filter struct{}
+
+// Compile returns ErrSeccompNotEnabled: this build cannot load seccomp
+// filters.
+func Compile(config *configs.Seccomp) (*Filter, error) {
+	return nil, ErrSeccompNotEnabled
+}
+
+// NeedsListener reports false: no filter exists in this build.
+func (f *Filter) NeedsListener() bool { return false }
+
+// Load returns ErrSeccompNotEnabled.
+func (f *Filter) Load() (int, error) {
+	return -1, ErrSeccompNotEnabled
+}

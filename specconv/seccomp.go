@@ -11,8 +11,11 @@ import (
 
 // SetupSeccomp converts an OCI seccomp profile. A nil profile, or one with
 // neither a default action nor syscall rules, gives nil. Each syscall name
-// of a rule becomes its own configs.Syscall. Filter flags cannot be
-// expressed in configs.Seccomp and are refused, naming the flag.
+// of a rule becomes its own configs.Syscall. Filter flags are carried over
+// after checking each name; a profile that lists no flags at all (nil, as
+// opposed to an empty list) gets SECCOMP_FILTER_FLAG_SPEC_ALLOW when the
+// running kernel supports it, as runc and crun do: the filter then does not
+// force the costly speculative-store-bypass mitigation on the container.
 func SetupSeccomp(config *specs.LinuxSeccomp) (*configs.Seccomp, error) {
 	if config == nil {
 		return nil, nil
@@ -20,14 +23,16 @@ func SetupSeccomp(config *specs.LinuxSeccomp) (*configs.Seccomp, error) {
 	if config.DefaultAction == "" && len(config.Syscalls) == 0 {
 		return nil, nil
 	}
-	for i, flag := range config.Flags {
-		return nil, fmt.Errorf("linux.seccomp.flags[%d]: seccomp flag %q is not supported", i, flag)
+	flags, err := seccompFlags(config.Flags)
+	if err != nil {
+		return nil, err
 	}
 
 	out := &configs.Seccomp{
 		DefaultErrnoRet:  config.DefaultErrnoRet,
 		ListenerPath:     config.ListenerPath,
 		ListenerMetadata: config.ListenerMetadata,
+		Flags:            flags,
 		Syscalls:         []*configs.Syscall{},
 	}
 	for i, arch := range config.Architectures {
@@ -64,6 +69,31 @@ func SetupSeccomp(config *specs.LinuxSeccomp) (*configs.Seccomp, error) {
 				Args:     args,
 			})
 		}
+	}
+	return out, nil
+}
+
+// seccompFlags checks the names of an OCI profile's filter flags and
+// returns them; nil (no flags field at all) gives the default,
+// SECCOMP_FILTER_FLAG_SPEC_ALLOW, when the kernel has it.
+func seccompFlags(in []specs.LinuxSeccompFlag) ([]specs.LinuxSeccompFlag, error) {
+	if in == nil {
+		def := &configs.Seccomp{Flags: []specs.LinuxSeccompFlag{specs.LinuxSeccompFlagSpecAllow}}
+		if seccomp.CheckFlags(def) == nil {
+			return def.Flags, nil
+		}
+		return nil, nil
+	}
+	known := map[string]bool{}
+	for _, name := range seccomp.KnownFlags() {
+		known[name] = true
+	}
+	out := make([]specs.LinuxSeccompFlag, 0, len(in))
+	for i, flag := range in {
+		if !known[string(flag)] {
+			return nil, fmt.Errorf("linux.seccomp.flags[%d]: seccomp flag %q is not supported (known: %q)", i, flag, seccomp.KnownFlags())
+		}
+		out = append(out, flag)
 	}
 	return out, nil
 }

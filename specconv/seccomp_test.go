@@ -42,6 +42,7 @@ func TestSetupSeccomp(t *testing.T) {
 				Architectures:    []string{"amd64", "x86"},
 				ListenerPath:     "/run/listener.sock",
 				ListenerMetadata: "meta",
+				Flags:            []specs.LinuxSeccompFlag{specs.LinuxSeccompFlagSpecAllow},
 				Syscalls: []*configs.Syscall{
 					{Name: "read", Action: configs.Allow, Args: []*configs.Arg{}},
 					{Name: "write", Action: configs.Allow, Args: []*configs.Arg{}},
@@ -64,18 +65,31 @@ func TestSetupSeccomp(t *testing.T) {
 				Args: []specs.LinuxSeccompArg{{Op: "SCMP_CMP_XX"}}}}},
 			wantErr: "linux.seccomp.syscalls[0].args[0].op: string SCMP_CMP_XX is not a valid operator"},
 	}
-	for _, flag := range []specs.LinuxSeccompFlag{specs.LinuxSeccompFlagLog, specs.LinuxSeccompFlagSpecAllow, specs.LinuxSeccompFlagWaitKillableRecv} {
+	for _, flag := range []specs.LinuxSeccompFlag{specs.LinuxSeccompFlagLog, specs.LinuxSeccompFlagSpecAllow, specs.LinuxSeccompFlagWaitKillableRecv, "SECCOMP_FILTER_FLAG_TSYNC"} {
 		tests = append(tests, struct {
 			name    string
 			in      *specs.LinuxSeccomp
 			want    *configs.Seccomp
 			wantErr string
 		}{
-			name:    "the filter flag " + string(flag) + " is refused by name",
-			in:      &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, Flags: []specs.LinuxSeccompFlag{flag}},
-			wantErr: string(flag),
+			name: "the filter flag " + string(flag) + " is carried over",
+			in:   &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, Flags: []specs.LinuxSeccompFlag{flag}},
+			want: &configs.Seccomp{DefaultAction: configs.Allow, Flags: []specs.LinuxSeccompFlag{flag}, Syscalls: []*configs.Syscall{}},
 		})
 	}
+	tests = append(tests, []struct {
+		name    string
+		in      *specs.LinuxSeccomp
+		want    *configs.Seccomp
+		wantErr string
+	}{
+		{name: "an empty flag list asks for no flags, not the default",
+			in:   &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, Flags: []specs.LinuxSeccompFlag{}},
+			want: &configs.Seccomp{DefaultAction: configs.Allow, Flags: []specs.LinuxSeccompFlag{}, Syscalls: []*configs.Syscall{}}},
+		{name: "an unknown filter flag is refused by name",
+			in:      &specs.LinuxSeccomp{DefaultAction: specs.ActAllow, Flags: []specs.LinuxSeccompFlag{specs.LinuxSeccompFlagLog, "SECCOMP_FILTER_FLAG_BOGUS"}},
+			wantErr: `linux.seccomp.flags[1]: seccomp flag "SECCOMP_FILTER_FLAG_BOGUS" is not supported`},
+	}...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := SetupSeccomp(tc.in)

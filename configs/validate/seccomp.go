@@ -1,9 +1,11 @@
 package validate
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/b7f961b7/libcontainer/configs"
+	"github.com/b7f961b7/libcontainer/seccomp"
 )
 
 // maxSyscallArgs is the number of system-call arguments (index 0..5).
@@ -12,7 +14,9 @@ const maxSyscallArgs = 6
 // seccompCheck rejects unknown actions and operators, NOTIFY as the
 // default action, NOTIFY on write(2) (the listener's own traffic would
 // deadlock), NOTIFY without a listener path, null or unnamed rules and
-// null or out-of-range argument conditions.
+// null or out-of-range argument conditions, and filter flags that are
+// unknown, meaningless (WAIT_KILLABLE_RECV without a NOTIFY rule) or not
+// supported by the running kernel.
 func seccompCheck(config *configs.Config) error {
 	sc := config.Seccomp
 	if sc == nil {
@@ -57,6 +61,27 @@ func seccompCheck(config *configs.Config) error {
 	}
 	if notify && sc.ListenerPath == "" {
 		return invalid("seccomp.listener_path", "", "SCMP_ACT_NOTIFY needs a listener path")
+	}
+	return seccompFlagsCheck(sc)
+}
+
+// seccompFlagsCheck rejects unknown filter flags by name, and a set of
+// flags the filter could not be loaded with on this kernel.
+func seccompFlagsCheck(sc *configs.Seccomp) error {
+	known := map[string]bool{}
+	for _, name := range seccomp.KnownFlags() {
+		known[name] = true
+	}
+	for i, flag := range sc.Flags {
+		if !known[string(flag)] {
+			return invalid(fmt.Sprintf("seccomp.flags[%d]", i), string(flag), "not a known seccomp filter flag (known: %q)", seccomp.KnownFlags())
+		}
+	}
+	if err := seccomp.CheckFlags(sc); err != nil {
+		if errors.Is(err, seccomp.ErrFlagsUnsupported) {
+			return invalidCause("seccomp.flags", fmt.Sprint(sc.Flags), err, "not supported by the running kernel")
+		}
+		return invalidCause("seccomp.flags", fmt.Sprint(sc.Flags), err, "invalid seccomp filter flags")
 	}
 	return nil
 }

@@ -20,36 +20,71 @@ import (
 // sockFilterSize is the size of struct sock_filter.
 const sockFilterSize = 8
 
-// PatchAndLoad exports filter as classic BPF, prepends the ENOSYS prologue
-// for every architecture in the filter (unless the default action lets
-// unknown syscalls run anyway: allow or log) and loads the result into the
-// calling thread with seccomp(2). It returns the user-notification
-// listener fd when config has a Notify rule, otherwise -1. It does not set
-// no_new_privs; the caller must have done so or hold CAP_SYS_ADMIN.
-func PatchAndLoad(config *configs.Seccomp, filter *libseccomp.ScmpFilter) (int, error) {
+// Program is a classic-BPF seccomp program, patched and checked, with the
+// seccomp(2) flags it is loaded with. Build it with Patch; Load installs
+// it. Splitting the two lets a caller do all the work that can fail for a
+// reason worth reporting first, and load the filter as its very last step
+// before execve(2).
+type Program struct {
+	insns []unix.SockFilter
+	flags uint
+}
+
+// Patch exports filter as classic BPF and prepends the ENOSYS prologue for
+// every architecture in the filter (unless the default action lets unknown
+// syscalls run anyway: allow or log). It checks the program size and
+// config's filter flags (FilterFlags), but loads nothing.
+func Patch(config *configs.Seccomp, filter *libseccomp.ScmpFilter) (*Program, error) {
 	if config == nil {
-		return -1, errors.New("patchbpf: config is nil")
+		return nil, errors.New("patchbpf: config is nil")
 	}
 	if filter == nil {
-		return -1, errors.New("patchbpf: filter is nil")
+		return nil, errors.New("patchbpf: filter is nil")
+	}
+	flags, err := FilterFlags(config)
+	if err != nil {
+		return nil, err
 	}
 	prog, err := exportBPF(filter)
 	if err != nil {
-		return -1, err
+		return nil, err
 	}
 
 	defaultAction, err := filter.GetDefaultAction()
 	if err != nil {
-		return -1, fmt.Errorf("get filter default action: %w", err)
+		return nil, fmt.Errorf("get filter default action: %w", err)
 	}
 	if base := defaultAction & 0xffff; base != libseccomp.ActAllow && base != libseccomp.ActLog {
 		prog = append(enosysPrologue(filterRanges(filter)), prog...)
 	}
 	if len(prog) > unix.BPF_MAXINSNS {
-		return -1, fmt.Errorf("seccomp program has %d instructions, more than the kernel limit of %d", len(prog), unix.BPF_MAXINSNS)
+		return nil, fmt.Errorf("seccomp program has %d instructions, more than the kernel limit of %d", len(prog), unix.BPF_MAXINSNS)
 	}
+	return &Program{insns: prog, flags: flags}, nil
+}
 
-	return loadFilter(prog, loadFlags(config))
+// Flags returns the seccomp(2) flags the program is loaded with.
+func (p *Program) Flags() uint { return p.flags }
+
+// Load installs the program into the calling thread with seccomp(2) (or
+// prctl when seccomp(2) is missing and no flag is needed). It returns the
+// user-notification listener fd (close-on-exec) when the program was
+// built from a config with a Notify rule, otherwise -1. It does not set
+// no_new_privs; the caller must have done so or hold CAP_SYS_ADMIN. It
+// makes no system call other than the one that loads the filter.
+func (p *Program) Load() (int, error) {
+	return loadFilter(p.insns, p.flags)
+}
+
+// PatchAndLoad is Patch followed by Load: it loads filter, patched, into
+// the calling thread and returns the user-notification listener fd when
+// config has a Notify rule, otherwise -1.
+func PatchAndLoad(config *configs.Seccomp, filter *libseccomp.ScmpFilter) (int, error) {
+	p, err := Patch(config, filter)
+	if err != nil {
+		return -1, err
+	}
+	return p.Load()
 }
 
 // exportBPF returns filter's classic BPF program as libseccomp generates it.
