@@ -24,6 +24,15 @@ type Factory interface {
 	// validates the config, reserves the id and prepares the cgroup
 	// manager; it starts no process (Run or Start does). On error nothing
 	// is left behind.
+	//
+	// A config joining a user namespace by path gets that namespace's id
+	// maps (maps it gives must match them). An unprivileged caller must set
+	// RootlessEUID; with it only loopback networking is possible, and with
+	// RootlessCgroups the Cgroups config (still required; without Path,
+	// Name and Parent it is named for the container, below the caller's
+	// own cgroup) is left out when the caller may not create it, unless
+	// resource limits were asked for, which then fail the start. The
+	// container keeps its own copy of a config changed that way.
 	Create(id string, config *configs.Config) (Container, error)
 	// Load returns the container with the given id, whose state was saved
 	// by any process.

@@ -35,22 +35,41 @@ type landlockPathBeneathAttr struct {
 	parentFd      int32
 }
 
-// applyLandlock restricts the process's filesystem access to the config's
-// rules (container paths) with a Landlock ruleset. It runs right before
-// exec, after no_new_privs or with CAP_SYS_ADMIN.
-func applyLandlock(l *configs.Landlock) error {
+// landlockFileRights are the rights Landlock accepts in a rule on a file
+// that is not a directory.
+const landlockFileRights = unix.LANDLOCK_ACCESS_FS_READ_FILE | unix.LANDLOCK_ACCESS_FS_WRITE_FILE |
+	unix.LANDLOCK_ACCESS_FS_EXECUTE
+
+// prepareLandlock builds the Landlock ruleset for the config's rules
+// (container paths) and returns its fd (close-on-exec), or -1 when there
+// is nothing to enforce: no config, or Landlock unavailable in best-effort
+// mode. writeFds are O_PATH fds of files the process must still open for
+// writing after it enforced the ruleset (the init's exec fifo, which lives
+// in the host's state directory): each gets a write rule for that one
+// file. Nothing is enforced yet; see restrictLandlock.
+func prepareLandlock(l *configs.Landlock, writeFds ...int) (int, error) {
 	if l == nil {
-		return nil
+		return -1, nil
 	}
 	attr := landlockRulesetAttr{handledAccessFS: landlockHandled}
 	rfd, _, errno := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr), 0)
 	if errno != 0 {
 		if l.BestEffort && (errno == unix.ENOSYS || errno == unix.EOPNOTSUPP) {
-			return nil
+			return -1, nil
 		}
-		return fmt.Errorf("landlock: create ruleset: %w", errno)
+		return -1, fmt.Errorf("landlock: create ruleset: %w", errno)
 	}
-	defer unix.Close(int(rfd))
+	ok := false
+	defer func() {
+		if !ok {
+			unix.Close(int(rfd))
+		}
+	}()
+	addRule := func(fd int, access uint64) unix.Errno {
+		pb := landlockPathBeneathAttr{allowedAccess: access, parentFd: int32(fd)}
+		_, _, errno := unix.Syscall6(unix.SYS_LANDLOCK_ADD_RULE, rfd, unix.LANDLOCK_RULE_PATH_BENEATH, uintptr(unsafe.Pointer(&pb)), 0, 0, 0)
+		return errno
+	}
 	for i, r := range l.Rules {
 		var access uint64
 		for _, a := range r.Access {
@@ -62,7 +81,7 @@ func applyLandlock(l *configs.Landlock) error {
 			case configs.LandlockExec:
 				access |= landlockExec
 			default:
-				return fmt.Errorf("landlock: rules[%d].access: unknown word %q", i, a)
+				return -1, fmt.Errorf("landlock: rules[%d].access: unknown word %q", i, a)
 			}
 		}
 		fd, err := unix.Open(r.Path, unix.O_PATH|unix.O_CLOEXEC, 0)
@@ -70,28 +89,38 @@ func applyLandlock(l *configs.Landlock) error {
 			if l.BestEffort && errors.Is(err, unix.ENOENT) {
 				continue
 			}
-			return fmt.Errorf("landlock: rules[%d].path %s: %w", i, r.Path, err)
+			return -1, fmt.Errorf("landlock: rules[%d].path %s: %w", i, r.Path, err)
 		}
 		var st unix.Stat_t
 		if err := unix.Fstat(fd, &st); err == nil && st.Mode&unix.S_IFMT != unix.S_IFDIR {
 			// Directory-only rights cannot be granted on a file.
-			access &^= unix.LANDLOCK_ACCESS_FS_READ_DIR | unix.LANDLOCK_ACCESS_FS_REMOVE_DIR |
-				unix.LANDLOCK_ACCESS_FS_REMOVE_FILE | unix.LANDLOCK_ACCESS_FS_MAKE_CHAR |
-				unix.LANDLOCK_ACCESS_FS_MAKE_DIR | unix.LANDLOCK_ACCESS_FS_MAKE_REG |
-				unix.LANDLOCK_ACCESS_FS_MAKE_SOCK | unix.LANDLOCK_ACCESS_FS_MAKE_FIFO |
-				unix.LANDLOCK_ACCESS_FS_MAKE_BLOCK | unix.LANDLOCK_ACCESS_FS_MAKE_SYM
+			access &= landlockFileRights
 		}
-		pb := landlockPathBeneathAttr{allowedAccess: access, parentFd: int32(fd)}
-		_, _, errno := unix.Syscall6(unix.SYS_LANDLOCK_ADD_RULE, rfd, unix.LANDLOCK_RULE_PATH_BENEATH, uintptr(unsafe.Pointer(&pb)), 0, 0, 0)
+		errno := addRule(fd, access)
 		unix.Close(fd)
 		if errno != 0 {
-			return fmt.Errorf("landlock: add rules[%d] (%s): %w", i, r.Path, errno)
+			return -1, fmt.Errorf("landlock: add rules[%d] (%s): %w", i, r.Path, errno)
 		}
 	}
+	for _, fd := range writeFds {
+		if errno := addRule(fd, unix.LANDLOCK_ACCESS_FS_WRITE_FILE); errno != 0 {
+			return -1, fmt.Errorf("landlock: allow writing the runtime's fd %d: %w", fd, errno)
+		}
+	}
+	ok = true
+	return int(rfd), nil
+}
+
+// restrictLandlock makes the calling thread (and what it execs) enforce
+// the ruleset rfd, and closes rfd. Landlock needs no_new_privs (or
+// CAP_SYS_ADMIN, which the container process has usually dropped by now),
+// so it sets no_new_privs.
+func restrictLandlock(rfd int) error {
+	defer unix.Close(rfd)
 	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
 		return fmt.Errorf("landlock: set no_new_privs: %w", err)
 	}
-	if _, _, errno := unix.Syscall(unix.SYS_LANDLOCK_RESTRICT_SELF, rfd, 0, 0); errno != 0 {
+	if _, _, errno := unix.Syscall(unix.SYS_LANDLOCK_RESTRICT_SELF, uintptr(rfd), 0, 0); errno != 0 {
 		return fmt.Errorf("landlock: restrict self: %w", errno)
 	}
 	return nil

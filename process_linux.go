@@ -463,7 +463,7 @@ func (p *parentProcess) serve() error {
 				return err
 			}
 		case procSeccomp:
-			if err := p.sendSeccompListener(m.Fd); err != nil {
+			if err := p.sendSeccompListener(); err != nil {
 				return err
 			}
 			if err := p.pipe.sendType(procSeccompDone); err != nil {

@@ -46,6 +46,9 @@ func (i *standardInit) run() error {
 		}
 		return runContainerHooks(cfg, configs.CreateContainer)
 	}
+	if err := bindSysfsWhereRefused(config); err != nil {
+		return err
+	}
 	if err := prepareRootfs(config, hooks); err != nil {
 		return err
 	}

@@ -13,15 +13,16 @@ import (
 type syncType string
 
 const (
-	syncUsermap     syncType = "usermap"     // nsenter: write my id maps
-	syncPid         syncType = "pid"         // nsenter: the final pid
-	procError       syncType = "procError"   // child: failed, with message
-	procHooks       syncType = "procHooks"   // child: mounts done, run prestart hooks
-	procResume      syncType = "procResume"  // parent: hooks done
-	procReady       syncType = "procReady"   // child: ready to exec, write state
-	procRun         syncType = "procRun"     // parent: go on
-	procSeccomp     syncType = "procSeccomp" // child: seccomp notify fd is open (fd number)
-	procSeccompDone syncType = "procSeccompDone"
+	syncUsermap     syncType = "usermap"         // nsenter: write my id maps
+	syncPid         syncType = "pid"             // nsenter: the final pid
+	procError       syncType = "procError"       // child: failed, with message
+	procHooks       syncType = "procHooks"       // child: mounts done, run prestart hooks
+	procResume      syncType = "procResume"      // parent: hooks done
+	procReady       syncType = "procReady"       // child: ready to exec, write state
+	procRun         syncType = "procRun"         // parent: go on
+	procSeccomp     syncType = "procSeccomp"     // child: I have a seccomp notify fd
+	procSeccompFd   syncType = "procSeccompFd"   // parent: send it (SCM_RIGHTS, next)
+	procSeccompDone syncType = "procSeccompDone" // parent: the listener has it
 )
 
 // syncMsg is one message on the init pipe: a JSON object on one line.

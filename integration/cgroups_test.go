@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -530,7 +531,8 @@ echo ok`)
 		if a.TotalUsage <= b.TotalUsage || a.UsageInUsermode+a.UsageInKernelmode == 0 {
 			t.Errorf("cpu usage %+v -> %+v, want it to grow", b, a)
 		}
-		if len(after.CPUSetStats.CPUs) == 0 {
+		// v1.1 reports cpuset stats for cgroup v1 only.
+		if !unified() && len(after.CPUSetStats.CPUs) == 0 {
 			t.Errorf("cpuset stats %+v list no CPU", after.CPUSetStats)
 		}
 	})
@@ -809,5 +811,35 @@ func TestCgroupsBadLimitsFailClearlyAndLeaveNoCgroup(t *testing.T) {
 				t.Errorf("state left behind: %v", entries)
 			}
 		})
+	}
+}
+
+func TestCgroupsCpusetPinsTheContainer(t *testing.T) {
+	requireRoot(t)
+	cfg := newTemplateConfig(t)
+	cfg.Cgroups.Resources.CpusetCpus = "0"
+	cfg.Cgroups.Resources.CpusetMems = "0"
+	c, _ := startLongRunning(t, cfg)
+	allowed := func() string {
+		out, code := execIn(t, c, "sh", "-c", "grep Cpus_allowed_list /proc/self/status")
+		if code != 0 {
+			t.Fatalf("exit %d: %q", code, out)
+		}
+		return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(out), "Cpus_allowed_list:"))
+	}
+	if got := allowed(); got != "0" {
+		t.Fatalf("a process in the container may run on CPUs %q, want 0", got)
+	}
+	if got := readCgroupFile(t, c, "cpuset", "cpuset.cpus", "cpuset.cpus"); got != "0" {
+		t.Errorf("cpuset.cpus %q, want 0", got)
+	}
+	if runtime.NumCPU() < 2 {
+		t.Skip("skipped: this test process may use one CPU only, so the cpuset cannot be widened to 0-1")
+	}
+	if err := c.Set(configWithResources(c, func(r *configs.Resources) { r.CpusetCpus = "0-1" })); err != nil {
+		t.Fatal(err)
+	}
+	if got := allowed(); got != "0-1" {
+		t.Fatalf("after Set a process may run on CPUs %q, want 0-1", got)
 	}
 }

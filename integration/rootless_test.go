@@ -46,9 +46,21 @@ func rootlessMapsFor(multi bool) []configs.IDMap {
 }
 
 // rootlessUser creates the test user and group (uid and gid 23456) with
-// subordinate id ranges, and removes them when the test ends.
+// subordinate id ranges, and removes them when the test ends. Test runs
+// in several processes at once take turns (a lock file in /run).
 func rootlessUser(t *testing.T) {
 	t.Helper()
+	// Another run of these tests (another test binary) would share the
+	// user, its ranges and the delegated cgroup: take turns.
+	lock, err := os.OpenFile("/run/libct-rootless-test.lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Flock(int(lock.Fd()), unix.LOCK_EX); err != nil {
+		lock.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lock.Close() }) // runs last: releases the lock
 	id := strconv.Itoa(rootlessUID)
 	if out, err := exec.Command("getent", "passwd", id).Output(); err == nil {
 		if name, _, _ := strings.Cut(string(out), ":"); name != rootlessName {

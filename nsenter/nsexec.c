@@ -447,6 +447,14 @@ final_process:
 	if (b.cloneflags & CLONE_NEWCGROUP)
 		if (unshare(CLONE_NEWCGROUP) < 0)
 			bail("unshare cgroup namespace");
+	/* An init that made new namespaces holds host fds (the init pipe, the
+	 * exec fifo) and runs the host binary until it execs the user's
+	 * program (which makes it dumpable again): processes exec'd into the
+	 * created container must not ptrace it or open its fds through /proc
+	 * (CVE-2016-9962). Only now, after every write to our own /proc files
+	 * that a rootless parent's uid needs us to own. */
+	if (b.cloneflags && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		bail("make init non-dumpable");
 	free(b.nspaths);
 	free(b.oom_score_adj);
 	free(b.time_offsets);
