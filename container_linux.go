@@ -284,6 +284,9 @@ func (c *linuxContainer) start(process *Process) (err error) {
 	if len(process.Args) == 0 {
 		return errors.New("start: process args are empty")
 	}
+	if err := checkLSMLabels(c.config, process); err != nil {
+		return fmt.Errorf("start: %w", err)
+	}
 	if c.config.Cgroups != nil && c.config.Cgroups.Resources != nil && c.config.Cgroups.Resources.SkipDevices {
 		return errors.New("can't start container with SkipDevices set")
 	}
@@ -321,7 +324,17 @@ func (c *linuxContainer) start(process *Process) (err error) {
 		return err
 	}
 	// The poststart hooks run in exec, once the user program runs.
-	return p.start()
+	if err := p.start(); err != nil {
+		return err
+	}
+	if !process.Init {
+		// Reap it as soon as it exits, whether or not the caller waits
+		// (Wait returns the same result): a pid namespace's init cannot
+		// finish exiting while a process of the namespace is an unreaped
+		// zombie of ours.
+		go func() { _, _ = p.wait() }()
+	}
+	return nil
 }
 
 // makeExecFifo creates the fifo the init blocks on until Exec, owned by
