@@ -16,6 +16,7 @@ import (
 	"github.com/b7f961b7/libcontainer/capabilities"
 	"github.com/b7f961b7/libcontainer/configs"
 	"github.com/b7f961b7/libcontainer/keys"
+	"github.com/b7f961b7/libcontainer/selinux"
 	"github.com/b7f961b7/libcontainer/system"
 	"github.com/b7f961b7/libcontainer/user"
 	"github.com/b7f961b7/libcontainer/utils"
@@ -336,6 +337,11 @@ func joinSessionKeyring(cfg *initConfig) error {
 	if cfg.Config.NoNewKeyring {
 		return nil
 	}
+	// The new keyring gets the process's SELinux label (a no-op without
+	// a label; an error when a label is asked for and SELinux is off).
+	if err := selinux.SetKeyLabel(cfg.ProcessLabel); err != nil {
+		return err
+	}
 	if _, err := keys.JoinSessionKeyring("_ses." + cfg.ContainerID); err != nil {
 		// Kernels without keyrings, or that refuse them in a user
 		// namespace, are not an error: there is no keyring to leak.
@@ -347,13 +353,32 @@ func joinSessionKeyring(cfg *initConfig) error {
 	return nil
 }
 
-// checkParent makes the process kill itself when the parent that started
-// it is gone (we were reparented since ppid was read): nobody would clean
-// up after it.
-func checkParent(ppid int) {
-	if unix.Getppid() != ppid {
-		_ = unix.Kill(unix.Getpid(), unix.SIGKILL)
+// errParentGone is returned by checkParent: the process that started us
+// died during setup, so nobody would track or clean up after us.
+var errParentGone = errors.New("the parent process that started the container process is gone")
+
+// checkParent returns errParentGone when the parent that started us died
+// since we read our parent pid (ppid): its end of the init pipe is closed,
+// or we were reparented. The pipe is what tells in a new or joined PID
+// namespace, where the parent lives outside and getppid() is 0 both
+// before and after a reparenting. The caller must stop then (an init, as
+// pid 1 of its namespace, cannot SIGKILL itself).
+func checkParent(pipe *syncPipe, ppid int) error {
+	fds := []unix.PollFd{{Fd: int32(pipe.f.Fd()), Events: unix.POLLRDHUP}}
+	for {
+		n, err := unix.Poll(fds, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err == nil && n > 0 && fds[0].Revents&(unix.POLLRDHUP|unix.POLLHUP|unix.POLLERR) != 0 {
+			return errParentGone
+		}
+		break
 	}
+	if unix.Getppid() != ppid {
+		return errParentGone
+	}
+	return nil
 }
 
 // execProcess replaces the process with the user's program.

@@ -59,15 +59,18 @@ func (i *setnsInit) run() error {
 	if err != nil {
 		return err
 	}
-	if err := applyLandlock(config.Landlock); err != nil {
+	if err := checkParent(i.pipe, ppid); err != nil {
 		return err
 	}
-	if config.Seccomp != nil && cfg.NoNewPrivileges {
-		if err := loadSeccomp(i.pipe, config.Seccomp); err != nil {
-			return err
-		}
+	guards, err := prepareExecGuards(i.pipe, cfg, -1)
+	if err != nil {
+		return err
 	}
-	checkParent(ppid)
 	i.pipe.f.Close()
+	// Landlock, then the seccomp filter: its load is our last system call
+	// before execve.
+	if err := guards.enforce(nil); err != nil {
+		return reportLate(err)
+	}
 	return reportLate(execProcess(path, cfg))
 }

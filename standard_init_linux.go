@@ -121,15 +121,13 @@ func (i *standardInit) run() error {
 	if err != nil {
 		return err
 	}
-	if err := applyLandlock(config.Landlock); err != nil {
+	if err := checkParent(i.pipe, ppid); err != nil {
 		return err
 	}
-	if config.Seccomp != nil && cfg.NoNewPrivileges {
-		if err := loadSeccomp(i.pipe, config.Seccomp); err != nil {
-			return err
-		}
+	guards, err := prepareExecGuards(i.pipe, cfg, i.fifoFd)
+	if err != nil {
+		return err
 	}
-	checkParent(ppid)
 	// Tell the parent we are done: it reads EOF. From here on an error can
 	// only reach our stderr.
 	i.pipe.f.Close()
@@ -147,6 +145,11 @@ func (i *standardInit) run() error {
 	// The fifo stays open, close-on-exec, until the user program runs:
 	// Exec reads its end of file then, or the error written here.
 	err = runContainerHooks(cfg, configs.StartContainer)
+	if err == nil {
+		// Landlock, then the seccomp filter: its load is our last
+		// system call before execve.
+		err = guards.enforce(nil)
+	}
 	if err == nil {
 		err = execProcess(path, cfg)
 	}

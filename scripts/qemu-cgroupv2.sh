@@ -221,6 +221,7 @@ rm -f "$img"
 used_mb=$(du -sm "$stage" | cut -f1)
 truncate -s "$((used_mb + 1536))M" "$img"
 mkfs.ext4 -q -F -O ^metadata_csum -E root_owner=0:0 -d "$stage" "$img"
+rm -rf "$stage" "$ird" # both are in the images now
 
 # --- boot ----------------------------------------------------------------
 # Software emulation by default: on this project's machines /dev/kvm exists
