@@ -284,7 +284,7 @@ func (c *linuxContainer) start(process *Process) (err error) {
 	if len(process.Args) == 0 {
 		return errors.New("start: process args are empty")
 	}
-	if err := checkLSMLabels(c.config, process); err != nil {
+	if err := checkSecurityOptions(c.config, process); err != nil {
 		return fmt.Errorf("start: %w", err)
 	}
 	if c.config.Cgroups != nil && c.config.Cgroups.Resources != nil && c.config.Cgroups.Resources.SkipDevices {

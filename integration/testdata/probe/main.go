@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -51,6 +52,8 @@ func main() {
 		getcwd()
 	case "write":
 		writeFile(arg(args, 0))
+	case "ids":
+		ids()
 	case "sleep":
 		ready()
 		time.Sleep(time.Hour)
@@ -97,34 +100,49 @@ func result(err error) string {
 }
 
 // fds prints "N -> target" for every open fd but the one listing them.
+// It uses raw system calls only: the first os.Open would make the Go
+// runtime open its poller's fds, which are not the runtime's leaks.
 func fds() {
-	d, err := os.Open("/proc/self/fd")
+	dir, err := unix.Open("/proc/self/fd", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		fatal(err.Error())
 	}
-	names, err := d.Readdirnames(-1)
-	if err != nil {
-		fatal(err.Error())
-	}
-	self := int(d.Fd())
 	var nums []int
-	for _, n := range names {
-		if fd := atoi(n); fd != self {
-			nums = append(nums, fd)
+	buf := make([]byte, 8192)
+	for {
+		n, err := unix.ReadDirent(dir, buf)
+		if err != nil {
+			fatal(err.Error())
+		}
+		if n == 0 {
+			break
+		}
+		var names []string
+		_, _, names = unix.ParseDirent(buf[:n], -1, names)
+		for _, name := range names {
+			if fd := atoi(name); fd != dir {
+				nums = append(nums, fd)
+			}
 		}
 	}
 	sort.Ints(nums)
+	link := make([]byte, 4096)
+	var out bytes.Buffer
 	for _, fd := range nums {
-		target, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", fd))
+		target := ""
+		n, err := unix.Readlink(fmt.Sprintf("/proc/self/fd/%d", fd), link)
 		if err != nil {
 			target = result(err)
+		} else {
+			target = string(link[:n])
 		}
-		// The Go runtime's own descriptors (epoll, its wakeup pipe or
-		// eventfd) are made after exec; they are named so the test can
-		// tell them apart.
-		fmt.Printf("%d -> %s\n", fd, target)
+		fmt.Fprintf(&out, "%d -> %s\n", fd, target)
 	}
-	d.Close()
+	unix.Close(dir)
+	// Straight to fd 1: os.Stdout could bring the runtime's poller up.
+	if _, err := unix.Write(1, out.Bytes()); err != nil {
+		os.Exit(3)
+	}
 }
 
 // status prints the capability, no_new_privs and seccomp lines of
@@ -247,15 +265,18 @@ func holdAttack(fifo, content string) {
 	time.Sleep(time.Hour)
 }
 
-// grabExe watches for new processes for the given duration and does what
-// the CVE-2019-5736 exploit does: it opens /proc/N/exe of every new
-// process with O_PATH and keeps it, then (also after the process is gone)
-// tries to reopen it for writing and to write to it.
+// grabExe watches for new processes for the given duration (or until
+// SIGUSR1) and does what the CVE-2019-5736 exploit does: it opens
+// /proc/N/exe of every new process with O_PATH and keeps it, then (also
+// after the process is gone) tries to reopen it for writing and to write
+// to it.
 func grabExe(duration string) {
 	d, err := time.ParseDuration(duration)
 	if err != nil {
 		fatal(err.Error())
 	}
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, unix.SIGUSR1)
 	ready()
 	seen := map[int]bool{}
 	type grab struct {
@@ -265,6 +286,14 @@ func grabExe(duration string) {
 	}
 	var grabs []*grab
 	deadline := time.Now().Add(d)
+	stopped := func() bool {
+		select {
+		case <-stop:
+			return true
+		default:
+			return false
+		}
+	}
 	try := func(g *grab) {
 		if g.opened {
 			return
@@ -278,7 +307,7 @@ func grabExe(duration string) {
 		fmt.Printf("opened %s for writing: write %s\n", g.target, result(werr))
 		unix.Close(wfd)
 	}
-	for time.Now().Before(deadline) {
+	for time.Now().Before(deadline) && !stopped() {
 		for _, pid := range otherPids() {
 			if seen[pid] {
 				continue
@@ -364,4 +393,11 @@ func getcwd() {
 func writeFile(path string) {
 	err := os.WriteFile(path, []byte("probe"), 0o644)
 	fmt.Printf("write %s: %s\n", path, result(err))
+}
+
+// ids prints the real, effective and saved uid.
+func ids() {
+	var r, e, s int
+	r, e, s = unix.Getresuid()
+	fmt.Printf("uids: %d %d %d\n", r, e, s)
 }
