@@ -73,6 +73,9 @@ func NewManager(cg *configs.Cgroup, paths map[string]string) (cgroups.Manager, e
 	if cg.Resources.Unified != nil {
 		return nil, cgroups.ErrV1NoUnified
 	}
+	if cgroups.IsCgroup2UnifiedMode() {
+		return nil, errors.New("cgroup v1 manager: this host has only a unified cgroup2 hierarchy (use fs2)")
+	}
 	if paths == nil {
 		var err error
 		paths, err = initPaths(cg)
