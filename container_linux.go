@@ -512,6 +512,13 @@ func (c *linuxContainer) Destroy() error {
 		if c.initProc != nil {
 			_, _ = c.initProc.wait()
 		}
+	case Stopped:
+		// Reap an init of ours that nobody waited for, which also
+		// releases the pidfd its handle holds (the exit status stays
+		// available to a later Process.Wait).
+		if c.initProc != nil {
+			_, _ = c.initProc.wait()
+		}
 	}
 	return c.destroy()
 }

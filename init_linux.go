@@ -47,6 +47,9 @@ type initConfig struct {
 	VethPeers []vethPeer `json:"veth_peers,omitempty"`
 	// NetDevices are the host interfaces moved into the container.
 	NetDevices []netDevice `json:"net_devices,omitempty"`
+	// IDMappedMounts maps the index of each idmapped config mount to the
+	// fd of the detached mount the parent made for it.
+	IDMappedMounts map[int]int `json:"idmapped_mounts,omitempty"`
 }
 
 // newInitConfig merges a Process into the container's config.
@@ -357,13 +360,13 @@ func joinSessionKeyring(cfg *initConfig) error {
 // died during setup, so nobody would track or clean up after us.
 var errParentGone = errors.New("the parent process that started the container process is gone")
 
-// checkParent returns errParentGone when the parent that started us died
-// since we read our parent pid (ppid): its end of the init pipe is closed,
-// or we were reparented. The pipe is what tells in a new or joined PID
-// namespace, where the parent lives outside and getppid() is 0 both
-// before and after a reparenting. The caller must stop then (an init, as
-// pid 1 of its namespace, cannot SIGKILL itself).
-func checkParent(pipe *syncPipe, ppid int) error {
+// checkParent returns errParentGone when the parent that started us died:
+// its end of the init pipe is closed. Comparing parent pids would not
+// tell: in a new or joined PID namespace the parent lives outside and
+// getppid() is 0 before and after a reparenting, and a seccomp filter
+// loaded early may answer getppid itself. The caller must stop then (an
+// init, as pid 1 of its namespace, cannot SIGKILL itself).
+func checkParent(pipe *syncPipe) error {
 	fds := []unix.PollFd{{Fd: int32(pipe.f.Fd()), Events: unix.POLLRDHUP}}
 	for {
 		n, err := unix.Poll(fds, 0)
@@ -373,12 +376,8 @@ func checkParent(pipe *syncPipe, ppid int) error {
 		if err == nil && n > 0 && fds[0].Revents&(unix.POLLRDHUP|unix.POLLHUP|unix.POLLERR) != 0 {
 			return errParentGone
 		}
-		break
+		return nil
 	}
-	if unix.Getppid() != ppid {
-		return errParentGone
-	}
-	return nil
 }
 
 // execProcess replaces the process with the user's program.

@@ -107,6 +107,13 @@ func (c *linuxContainer) newParentProcess(p *Process) (*parentProcess, error) {
 		pipe:      newSyncPipe(parentEnd),
 		childPipe: childEnd,
 	}
+	if p.Init {
+		if err := pp.addIDMappedMounts(); err != nil {
+			pp.closeFiles()
+			pp.pipe.f.Close()
+			return nil, err
+		}
+	}
 	if err := pp.setupStdio(); err != nil {
 		pp.closeFiles()
 		return nil, err

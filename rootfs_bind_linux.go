@@ -11,12 +11,14 @@ import (
 	"github.com/b7f961b7/libcontainer/configs"
 )
 
-// This file performs bind mounts: a detached clone of the source gets its
-// attributes and is moved onto the pinned destination.
+// This file performs bind mounts: a detached clone of the source (made by
+// the parent for idmapped binds) gets its attributes and is moved onto the
+// pinned destination.
 
 // mountBind performs a bind mount: the source tree is cloned detached,
-// gets its attributes (id mapping, Flags, RecAttr) and is then moved onto
-// the pinned destination; propagation changes follow.
+// gets its attributes (Flags, RecAttr) and is then moved onto the pinned
+// destination; propagation changes follow. An idmapped bind's tree was
+// cloned and given its mapping by the parent.
 func mountBind(cfg *configs.Config, root string, m *configs.Mount, dest string) error {
 	if m.Source == "" {
 		return errors.New("bind mount without a source")
@@ -30,7 +32,14 @@ func mountBind(cfg *configs.Config, root string, m *configs.Mount, dest string) 
 		}
 	}
 	recursive := m.Flags&unix.MS_REC != 0
-	tree, err := cloneMountTree(unix.AT_FDCWD, m.Source, recursive)
+	var tree *os.File
+	var err error
+	if m.IDMapping != nil {
+		// Cloned and idmapped on the host by the parent.
+		tree, err = takeIDMappedMount(m)
+	} else {
+		tree, err = cloneMountTree(unix.AT_FDCWD, m.Source, recursive)
+	}
 	if err != nil {
 		return err
 	}
@@ -49,11 +58,6 @@ func mountBind(cfg *configs.Config, root string, m *configs.Mount, dest string) 
 	kind := targetFile
 	if st.Mode&unix.S_IFMT == unix.S_IFDIR {
 		kind = targetDir
-	}
-	if m.IDMapping != nil {
-		if err := applyIDMapping(tree, m.IDMapping, cfg.Namespaces.Contains(configs.NEWUSER)); err != nil {
-			return err
-		}
 	}
 	flags := m.Flags
 	if deferReadonly(dest) {

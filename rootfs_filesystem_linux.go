@@ -3,6 +3,7 @@ package libcontainer
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"golang.org/x/sys/unix"
 
@@ -32,8 +33,8 @@ func mountFilesystem(cfg *configs.Config, root string, m *configs.Mount, dest st
 	if fstype == "" {
 		return errors.New("mount has no filesystem type (Device)")
 	}
-	if m.IDMapping != nil {
-		return errors.New("idmapped mounts must be bind mounts")
+	if m.IDMapping != nil && fstype != "tmpfs" {
+		return errors.New("idmapped mounts must be bind mounts or tmpfs")
 	}
 	if m.RecAttr != nil {
 		return errors.New("rec_attr is only supported on bind mounts")
@@ -77,7 +78,13 @@ func mountFilesystem(cfg *configs.Config, root string, m *configs.Mount, dest st
 	if readonly && superblockReadonlyOK(fstype) {
 		sbOpts = append(sbOpts, "ro")
 	}
-	mnt, err := newFSMount(fstype, m.Source, opts, sbOpts, attrs)
+	var mnt *os.File
+	if m.IDMapping != nil {
+		// Made and idmapped on the host by the parent.
+		mnt, err = takeIDMappedMount(m)
+	} else {
+		mnt, err = newFSMount(fstype, m.Source, opts, sbOpts, attrs)
+	}
 	if err != nil {
 		return err
 	}

@@ -1,124 +1,61 @@
 package libcontainer
 
 import (
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
-	"strconv"
-	"strings"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/b7f961b7/libcontainer/configs"
 )
 
-// This file turns a detached bind tree into an idmapped mount, creating
-// the user namespace for the mappings when the config gives no path.
+// This file is the init's side of idmapped mounts: the parent made them
+// detached on the host (idmap_parent_linux.go) and passed them as extra
+// files; the init takes each one over for its config mount, attaches it
+// like any other mount, and closes it.
 
-// pidfdGetUserNamespace is PIDFD_GET_USER_NAMESPACE, _IO(0xFF, 9)
-// (Linux 6.11): it returns a user namespace fd of the process a pidfd
-// refers to.
-const pidfdGetUserNamespace = 0xFF09
+// idmappedMounts holds, in the container init only, the detached
+// idmapped mounts the parent made, by config mount. adoptIDMappedMounts
+// fills it before the rootfs is prepared; takeIDMappedMount empties it.
+var idmappedMounts map[*configs.Mount]*os.File
 
-// applyIDMapping turns the detached bind tree into an idmapped mount. The
-// user namespace comes from UserNSPath, or is created from the mappings
-// (which then count in the caller's user namespace, so this is refused
-// inside the container's own user namespace).
-func applyIDMapping(tree *os.File, idm *configs.MountIDMapping, inUserNS bool) error {
-	var ns *os.File
-	if idm.UserNSPath != "" {
-		f, err := os.OpenFile(idm.UserNSPath, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != nil {
-			return fmt.Errorf("idmapped mount: open user namespace: %w", err)
+// adoptIDMappedMounts takes over the mount fds the parent passed, fds
+// mapping config mount indexes to fd numbers, and marks them
+// close-on-exec so that no command run while mounting inherits them.
+func adoptIDMappedMounts(fds map[int]int, mounts []*configs.Mount) error {
+	idmappedMounts = make(map[*configs.Mount]*os.File, len(fds))
+	for i, fd := range fds {
+		if i < 0 || i >= len(mounts) || mounts[i] == nil || mounts[i].IDMapping == nil {
+			closeIDMappedMounts()
+			return fmt.Errorf("idmapped mount fd %d names mounts[%d], which is not an idmapped mount", fd, i)
 		}
-		ns = f
-	} else {
-		if inUserNS {
-			return errors.New("idmapped mount: uid/gid mappings cannot be set up from inside the container's user namespace; give UserNSPath instead")
+		if fd < 3 {
+			closeIDMappedMounts()
+			return fmt.Errorf("idmapped mount fd %d for mounts[%d] is not a passed file", fd, i)
 		}
-		f, err := newMappedUserNS(idm.UIDMappings, idm.GIDMappings)
-		if err != nil {
-			return err
-		}
-		ns = f
-	}
-	defer ns.Close()
-	attr := &unix.MountAttr{Attr_set: unix.MOUNT_ATTR_IDMAP, Userns_fd: uint64(ns.Fd())}
-	if err := setMountAttr(tree, attr, idm.Recursive); err != nil {
-		return fmt.Errorf("idmapped mount: %w", err)
+		unix.CloseOnExec(fd)
+		idmappedMounts[mounts[i]] = os.NewFile(uintptr(fd), "idmapped:"+mounts[i].Destination)
 	}
 	return nil
 }
 
-// newMappedUserNS returns an fd of a new user namespace with the given
-// mappings. A child is started in a new user namespace, stopped by ptrace
-// before it runs any instruction of the program; the mappings are written
-// through the host /proc under the child's host pid (init may be in a new
-// pid namespace while /proc is still the host's, so the pid os/exec knows
-// cannot be used there), the namespace is taken through the child's pidfd
-// and the child killed.
-func newMappedUserNS(uids, gids []configs.IDMap) (*os.File, error) {
-	if len(uids) == 0 || len(gids) == 0 {
-		return nil, errors.New("idmapped mount: both uid and gid mappings are required")
+// takeIDMappedMount hands over the detached idmapped mount the parent made
+// for m; the caller closes it.
+func takeIDMappedMount(m *configs.Mount) (*os.File, error) {
+	f, ok := idmappedMounts[m]
+	if !ok {
+		return nil, fmt.Errorf("idmapped mount %s: the parent passed no mount for it", m.Destination)
 	}
-	cmd := exec.Command("/proc/self/exe")
-	cmd.Env = []string{}
-	cmd.SysProcAttr = &syscall.SysProcAttr{
-		Cloneflags: syscall.CLONE_NEWUSER,
-		Ptrace:     true,
-		Pdeathsig:  syscall.SIGKILL,
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("idmapped mount: start user namespace holder: %w", err)
-	}
-	defer func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	}()
-	pidfd, err := unix.PidfdOpen(cmd.Process.Pid, 0)
-	if err != nil {
-		return nil, fmt.Errorf("idmapped mount: pidfd_open: %w", err)
-	}
-	defer unix.Close(pidfd)
-	hostPid, err := pidfdHostPid(pidfd)
-	if err != nil {
-		return nil, fmt.Errorf("idmapped mount: %w", err)
-	}
-	for file, m := range map[string][]configs.IDMap{"uid_map": uids, "gid_map": gids} {
-		var b strings.Builder
-		for _, r := range m {
-			fmt.Fprintf(&b, "%d %d %d\n", r.ContainerID, r.HostID, r.Size)
-		}
-		p := "/proc/" + strconv.Itoa(hostPid) + "/" + file
-		if err := os.WriteFile(p, []byte(b.String()), 0); err != nil {
-			return nil, fmt.Errorf("idmapped mount: write %s: %w", file, err)
-		}
-	}
-	nsfd, err := unix.IoctlRetInt(pidfd, pidfdGetUserNamespace)
-	if err != nil {
-		return nil, fmt.Errorf("idmapped mount: get user namespace of holder: %w", err)
-	}
-	unix.CloseOnExec(nsfd)
-	return os.NewFile(uintptr(nsfd), "userns"), nil
+	delete(idmappedMounts, m)
+	return f, nil
 }
 
-// pidfdHostPid returns the pid of the process pidfd refers to, as seen by
-// the procfs mounted at /proc (the "Pid:" line of its fdinfo).
-func pidfdHostPid(pidfd int) (int, error) {
-	b, err := os.ReadFile("/proc/self/fdinfo/" + strconv.Itoa(pidfd))
-	if err != nil {
-		return 0, fmt.Errorf("read pidfd info: %w", err)
+// closeIDMappedMounts closes the passed mounts no config mount took (none
+// when the rootfs was prepared without error), so that no host mount fd
+// reaches the container process.
+func closeIDMappedMounts() {
+	for m, f := range idmappedMounts {
+		f.Close()
+		delete(idmappedMounts, m)
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "Pid:"); ok {
-			pid, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil || pid <= 0 {
-				return 0, fmt.Errorf("pidfd info: bad pid %q", v)
-			}
-			return pid, nil
-		}
-	}
-	return 0, errors.New("pidfd info has no Pid line")
 }

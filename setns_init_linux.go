@@ -21,7 +21,6 @@ type setnsInit struct {
 func (i *setnsInit) run() error {
 	cfg := i.cfg
 	config := cfg.Config
-	ppid := unix.Getppid()
 	if err := checkEnv(cfg.Env); err != nil {
 		return err
 	}
@@ -59,7 +58,7 @@ func (i *setnsInit) run() error {
 	if err != nil {
 		return err
 	}
-	if err := checkParent(i.pipe, ppid); err != nil {
+	if err := checkParent(i.pipe); err != nil {
 		return err
 	}
 	guards, err := prepareExecGuards(i.pipe, cfg, -1)

@@ -24,7 +24,6 @@ type standardInit struct {
 func (i *standardInit) run() error {
 	cfg := i.cfg
 	config := cfg.Config
-	ppid := unix.Getppid()
 	if err := checkEnv(cfg.Env); err != nil {
 		return err
 	}
@@ -49,9 +48,13 @@ func (i *standardInit) run() error {
 	if err := bindSysfsWhereRefused(config); err != nil {
 		return err
 	}
+	if err := adoptIDMappedMounts(cfg.IDMappedMounts, config.Mounts); err != nil {
+		return err
+	}
 	if err := prepareRootfs(config, hooks); err != nil {
 		return err
 	}
+	closeIDMappedMounts()
 	if cfg.CreateConsole {
 		if err := setupConsole(i.consoleFd, cfg, true); err != nil {
 			return err
@@ -121,7 +124,7 @@ func (i *standardInit) run() error {
 	if err != nil {
 		return err
 	}
-	if err := checkParent(i.pipe, ppid); err != nil {
+	if err := checkParent(i.pipe); err != nil {
 		return err
 	}
 	guards, err := prepareExecGuards(i.pipe, cfg, i.fifoFd)

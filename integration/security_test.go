@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -291,4 +292,274 @@ func TestLandlockConfinesWrites(t *testing.T) {
 	}
 }
 
-var _ = unix.Getpid
+
+// When TestSealedInitBinaryCannotBeOverwritten execs a "#!/proc/self/exe"
+// script in a container, the kernel runs this binary (the runtime the
+// attacker hopes to grab) there as "/proc/self/exe <script>": stay a
+// moment, long enough for the attacker to open /proc/<pid>/exe, and exit.
+func init() {
+	if len(os.Args) > 1 && os.Args[0] == "/proc/self/exe" && os.Args[1] != "init" {
+		time.Sleep(100 * time.Millisecond)
+		os.Exit(0)
+	}
+}
+
+// TestSealedInitBinary covers CVE-2019-5736 (a) and H1: a container's init
+// runs from a sealed memfd copy of the runtime binary, never from the
+// binary itself, and every container of the process shares one copy.
+func TestSealedInitBinary(t *testing.T) {
+	requireRoot(t)
+	watchHostOracles(t, nil)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inits []int
+	for i := 0; i < 2; i++ {
+		cfg := newTemplateConfig(t)
+		cfg.Cgroups.Path += strconv.Itoa(i)
+		t.Cleanup(func() { assertNoCgroup(t, cfg) })
+		c, err := newFactory(t).Create(fmt.Sprintf("%s-%d", containerID(t), i), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { destroyContainer(t, c) })
+		// Created: the init waits, still running the runtime binary.
+		if err := c.Start(&libcontainer.Process{Args: []string{"true"}, Env: standardEnvironment, Init: true}); err != nil {
+			t.Fatal(err)
+		}
+		st, err := c.State()
+		if err != nil {
+			t.Fatal(err)
+		}
+		inits = append(inits, st.InitProcessPid)
+	}
+	var first unix.Stat_t
+	for i, pid := range inits {
+		path := fmt.Sprintf("/proc/%d/exe", pid)
+		target, err := os.Readlink(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(target, "/memfd:") || target == exe {
+			t.Errorf("init %d runs %q, want a memfd copy, never %s", pid, target, exe)
+		}
+		if f, err := os.OpenFile(path, os.O_WRONLY, 0); err == nil {
+			f.Close()
+			t.Errorf("init %d: its binary opens for writing", pid)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seals, err := unix.FcntlInt(f.Fd(), unix.F_GET_SEALS, 0)
+		var st unix.Stat_t
+		if err == nil {
+			err = unix.Fstat(int(f.Fd()), &st)
+		}
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := unix.F_SEAL_SEAL | unix.F_SEAL_SHRINK | unix.F_SEAL_GROW | unix.F_SEAL_WRITE; seals&want != want {
+			t.Errorf("init %d: seals %#x, want at least %#x", pid, seals, want)
+		}
+		if i == 0 {
+			first = st
+		} else if st.Dev != first.Dev || st.Ino != first.Ino {
+			t.Errorf("the two inits run different copies of the binary: a copy is made per container")
+		}
+	}
+	copies := 0
+	for _, fd := range hostFdTable(t) {
+		if strings.Contains(fd, "memfd:libcontainer-init") {
+			copies++
+		}
+	}
+	if copies != 1 {
+		t.Errorf("the test process holds %d sealed copies of its binary, want 1", copies)
+	}
+}
+
+// hostLibMounts bind mounts the host's /usr/lib and /usr/lib64 read-only
+// into cfg (with /lib and /lib64 links), so that a copy of the dynamically
+// linked test binary can run in the container.
+func hostLibMounts(t *testing.T, cfg *configs.Config) {
+	t.Helper()
+	for _, dir := range []string{"lib", "lib64"} {
+		if err := os.Symlink("usr/"+dir, filepath.Join(cfg.Rootfs, dir)); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Join(cfg.Rootfs, "usr", dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		cfg.Mounts = append(cfg.Mounts, &configs.Mount{
+			Source: "/usr/" + dir, Destination: "/usr/" + dir, Device: "bind",
+			Flags: unix.MS_BIND | unix.MS_REC | unix.MS_RDONLY,
+		})
+	}
+}
+
+// TestSealedInitBinaryCannotBeOverwritten is the CVE-2019-5736 exploit
+// (b): the container replaces /bin/sh with "#!/proc/self/exe", so that a
+// process the host execs as /bin/sh turns into the runtime binary inside
+// the container; the init grabs /proc/<pid>/exe of every new process and
+// tries to write through it. It only ever reaches the sealed copy, never
+// the host binary (O3).
+func TestSealedInitBinaryCannotBeOverwritten(t *testing.T) {
+	requireRoot(t)
+	cfg := probeConfig(t)
+	hostLibMounts(t, cfg)
+	sh := filepath.Join(cfg.Rootfs, "bin", "sh")
+	if err := os.Remove(sh); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, sh, "#!/proc/self/exe\n")
+	if err := os.Chmod(sh, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	watchHostOracles(t, cfg)
+	c := newContainer(t, cfg)
+	init := &libcontainer.Process{Args: []string{"/probe", "grab-exe", "20s"}, Env: standardEnvironment, Init: true}
+	r := secRunWithStdout(t, c, init)
+	expectProbeLine(t, r, "ready")
+	for i := 0; i < 10; i++ {
+		p := &libcontainer.Process{Args: []string{"/bin/sh"}, Env: standardEnvironment, Stderr: os.Stderr}
+		if err := c.Run(p); err != nil {
+			t.Fatalf("exec %d: %v", i, err)
+		}
+		if _, err := p.Wait(); err != nil {
+			t.Fatalf("exec %d: %v", i, err)
+		}
+	}
+	if err := c.Signal(unix.SIGUSR1, false); err != nil {
+		t.Fatal(err)
+	}
+	rest, _ := io.ReadAll(r)
+	if _, err := init.Wait(); err != nil {
+		t.Fatalf("probe: %v", err)
+	}
+	t.Logf("probe:\n%s", rest)
+	_, all := probeLines(string(rest))
+	grabbed := 0
+	for _, l := range all {
+		switch {
+		case strings.HasPrefix(l, "grabbed "):
+			target, n, _ := strings.Cut(strings.TrimPrefix(l, "grabbed "), ": ")
+			if !strings.HasPrefix(target, "/memfd:libcontainer-init") {
+				t.Errorf("the container grabbed %q, not the sealed copy", target)
+			}
+			k, _ := strconv.Atoi(n)
+			grabbed += k
+		case strings.HasPrefix(l, "opened ") && !strings.HasSuffix(l, "write EPERM"):
+			t.Errorf("a write through a grabbed exe did not fail with EPERM: %s", l)
+		}
+	}
+	if grabbed == 0 {
+		t.Fatalf("the probe grabbed no runtime process; the exploit did not run (output %q)", rest)
+	}
+}
+
+// usernsProbeConfig is the probe config in a user namespace (container
+// ids 0..65535 are host ids 100000..), its rootfs owned by the container's
+// ids, with caps (the template's plus extra) in every set.
+func usernsProbeConfig(t *testing.T, extra ...string) *configs.Config {
+	t.Helper()
+	cfg := probeConfig(t)
+	maps := []configs.IDMap{{ContainerID: 0, HostID: 100000, Size: 65536}}
+	cfg.Namespaces = append(cfg.Namespaces, configs.Namespace{Type: configs.NEWUSER})
+	cfg.UidMappings, cfg.GidMappings = maps, maps
+	shiftOwnership(t, cfg.Rootfs, maps)
+	makeReachable(t, cfg.Rootfs)
+	caps := append(slices.Clone(cfg.Capabilities.Bounding), extra...)
+	cfg.Capabilities = &configs.Capabilities{Bounding: caps, Effective: caps, Permitted: caps}
+	return cfg
+}
+
+// checkAttackFailed fails the test for every attack line of the probe
+// that succeeded, and when the probe attacked nothing.
+func checkAttackFailed(t *testing.T, out string) {
+	t.Helper()
+	_, all := probeLines(out)
+	attempts := 0
+	for _, l := range all {
+		k, v, ok := strings.Cut(l, ": ")
+		if !ok || k == "held" || k == "fd-list" {
+			continue
+		}
+		attempts++
+		if v == "ok" || strings.HasPrefix(v, "ok ") {
+			t.Errorf("attack %q succeeded: %s", k, v)
+		}
+	}
+	if attempts == 0 {
+		t.Fatalf("the probe attacked nothing: %q", out)
+	}
+}
+
+// TestHeldProcessesCannotBeAttacked covers CVE-2016-9962 and H9: while a
+// container process still runs the runtime binary and holds host fds
+// (an init in the created state, a process joining the container held in
+// its user lookup right before execve), the container's other processes,
+// root with the container's capabilities, can neither ptrace it nor read
+// its environment, memory, fds, exe, cwd or root. In a user namespace the
+// attacker even has CAP_SYS_PTRACE there: only the helper's not being
+// dumpable stops it. The attacked process then goes on normally.
+func TestHeldProcessesCannotBeAttacked(t *testing.T) {
+	requireRoot(t)
+	configsUnderTest := []struct {
+		name string
+		make func(t *testing.T) *configs.Config
+	}{
+		{"without a user namespace", func(t *testing.T) *configs.Config { return probeConfig(t) }},
+		{"in a user namespace with CAP_SYS_PTRACE", func(t *testing.T) *configs.Config { return usernsProbeConfig(t, "CAP_SYS_PTRACE") }},
+	}
+	for _, cc := range configsUnderTest {
+		t.Run("the init of a created container "+cc.name, func(t *testing.T) {
+			cfg := cc.make(t)
+			watchHostOracles(t, cfg)
+			c := newContainer(t, cfg)
+			var initOut bytes.Buffer
+			init := &libcontainer.Process{Args: []string{"echo", "init ran"}, Env: standardEnvironment, Stdout: &initOut, Init: true}
+			if err := c.Start(init); err != nil {
+				t.Fatal(err)
+			}
+			checkAttackFailed(t, secExec(t, c, &libcontainer.Process{Args: []string{"/probe", "attack", "1"}}))
+			if err := c.Exec(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := init.Wait(); err != nil || initOut.String() != "init ran\n" {
+				t.Fatalf("the attacked init: %v, output %q", err, initOut.String())
+			}
+		})
+		t.Run("a process joining a container "+cc.name+", held before execve", func(t *testing.T) {
+			cfg := cc.make(t)
+			watchHostOracles(t, cfg)
+			c := newContainer(t, cfg)
+			passwd := readFile(t, filepath.Join(cfg.Rootfs, "etc/passwd"))
+			init := &libcontainer.Process{Args: []string{"/probe", "hold-attack", "/etc/passwd", passwd}, Env: standardEnvironment, Init: true}
+			r := secRunWithStdout(t, c, init)
+			expectProbeLine(t, r, "ready")
+			// Held in its user lookup (the FIFO) until the probe attacked it.
+			out := secExec(t, c, &libcontainer.Process{Args: []string{"id", "-u"}})
+			if strings.TrimSpace(out) != "0" {
+				t.Fatalf("the attacked process printed %q, want 0", out)
+			}
+			var attack strings.Builder
+			for {
+				line, err := r.ReadString('\n')
+				if err != nil {
+					t.Fatalf("probe output %q: %v", attack.String(), err)
+				}
+				if strings.TrimSpace(line) == "released" {
+					break
+				}
+				attack.WriteString(line)
+			}
+			if !strings.HasPrefix(attack.String(), "held: 1\n") {
+				t.Fatalf("the probe did not find exactly the held process: %q", attack.String())
+			}
+			checkAttackFailed(t, attack.String())
+		})
+	}
+}

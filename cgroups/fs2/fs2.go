@@ -162,7 +162,9 @@ func (m *manager) Destroy() error {
 	if err := kill.All([]string{m.dirPath}, m.dirPath, freeze, thaw); err != nil {
 		return fmt.Errorf("destroy cgroup: %w", err)
 	}
-	return cgroups.RemovePath(m.dirPath)
+	// Killed tasks may keep the cgroup populated for a moment after they
+	// left cgroup.procs: RemovePaths retries with a short backoff.
+	return cgroups.RemovePaths(map[string]string{"": m.dirPath})
 }
 
 // Path returns the cgroup directory; the subsystem is ignored.

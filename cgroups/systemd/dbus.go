@@ -48,14 +48,15 @@ func (d *dbusConn) get() (*systemdDbus.Conn, error) {
 	if !IsRunningSystemd() {
 		return nil, ErrNotRunning
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), unitTimeout)
-	defer cancel()
 	var conn *systemdDbus.Conn
 	var err error
 	if d.rootless {
 		conn, err = newUserConnection()
 	} else {
-		conn, err = systemdDbus.NewWithContext(ctx)
+		// The context lives as long as the connection: godbus closes
+		// the connection when it is cancelled, so it must not be one
+		// with a timeout.
+		conn, err = systemdDbus.NewWithContext(context.Background())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("connect to systemd over D-Bus: %w", err)

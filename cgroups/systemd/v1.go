@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	systemdDbus "github.com/coreos/go-systemd/v22/dbus"
@@ -102,6 +103,23 @@ func unitCgroupPath(c *configs.Cgroup) (string, error) {
 	return filepath.Join(sp, unit), nil
 }
 
+// systemdRoot returns the cgroup, in the hierarchy of subsystem ("" for
+// cgroup2), below which systemd creates its units: PID 1's cgroup (not
+// "/" inside a container without a cgroup namespace) less the init.scope
+// unit systemd moves itself into. It is "/" when PID 1's cgroup cannot be
+// read.
+func systemdRoot(subsystem string) string {
+	p, err := cgroups.GetInitCgroup(subsystem)
+	if err != nil {
+		return "/"
+	}
+	p = strings.TrimSuffix(filepath.Clean(p), "/init.scope")
+	if p == "" {
+		return "/"
+	}
+	return p
+}
+
 // legacyPaths computes the per-hierarchy paths of the unit.
 func legacyPaths(c *configs.Cgroup) (map[string]string, error) {
 	inner, err := unitCgroupPath(c)
@@ -121,16 +139,11 @@ func legacyPaths(c *configs.Cgroup) (map[string]string, error) {
 			}
 			return nil, err
 		}
-		// Units live below PID 1's cgroup (not "/" inside containers).
-		initPath, err := cgroups.GetInitCgroup(name)
-		if err != nil {
-			initPath = "/"
-		}
-		paths[name] = filepath.Join(mnt, initPath, inner)
+		paths[name] = filepath.Join(mnt, systemdRoot(name), inner)
 	}
 	if cgroups.IsCgroup2HybridMode() {
 		if mnt, _, err := cgroups.FindCgroupMountpointAndRoot("", ""); err == nil {
-			paths[""] = filepath.Join(mnt, inner)
+			paths[""] = filepath.Join(mnt, systemdRoot(""), inner)
 		}
 	}
 	return paths, nil

@@ -111,8 +111,8 @@ func allowlistText() string {
 	return strings.Join(sortedKeys(procBindAllowlist), ", ")
 }
 
-// idMappedMountCheck accepts an id mapping only on a bind mount made by a
-// privileged runtime, with either a user namespace path or both uid and
+// idMappedMountCheck accepts an id mapping only on a bind or tmpfs mount
+// made by a privileged runtime, with either a user namespace path or both uid and
 // gid maps, and well-formed ranges.
 func idMappedMountCheck(config *configs.Config, field string, m *configs.Mount, bind bool) error {
 	idm := m.IDMapping
@@ -120,8 +120,8 @@ func idMappedMountCheck(config *configs.Config, field string, m *configs.Mount, 
 		return nil
 	}
 	field += ".id_mapping"
-	if !bind {
-		return invalid(field, "", "idmapped mounts are only supported for bind mounts")
+	if !bind && (m.Device != "tmpfs" || m.Flags&unix.MS_REMOUNT != 0) {
+		return invalid(field, "", "idmapped mounts are only supported for bind mounts and tmpfs (device %q)", m.Device)
 	}
 	if config.RootlessEUID {
 		return invalid(field, "", "idmapped mounts are not supported for rootless containers")

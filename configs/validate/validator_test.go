@@ -369,8 +369,8 @@ func TestValidateMountRules(t *testing.T) {
 		{name: "MOUNT_ATTR_IDMAP in rec_attr is rejected", mutate: addMount(configs.Mount{
 			Source: "/srv", Destination: "/d", Device: "bind", Flags: unix.MS_BIND, RecAttr: &unix.MountAttr{Attr_set: unix.MOUNT_ATTR_IDMAP},
 		}), field: "mounts[2].rec_attr"},
-		{name: "an idmapped mount that is not a bind is rejected", mutate: addMount(configs.Mount{
-			Source: "tmpfs", Destination: "/d", Device: "tmpfs", IDMapping: &configs.MountIDMapping{UIDMappings: idmaps, GIDMappings: idmaps},
+		{name: "an idmapped mount that is neither a bind nor a tmpfs is rejected", mutate: addMount(configs.Mount{
+			Source: "mqueue", Destination: "/d", Device: "mqueue", IDMapping: &configs.MountIDMapping{UIDMappings: idmaps, GIDMappings: idmaps},
 		}), field: "mounts[2].id_mapping"},
 		{name: "an idmapped mount without uid maps is rejected", mutate: addMount(idmapped(configs.MountIDMapping{GIDMappings: idmaps})), field: "mounts[2].id_mapping.uid_mappings"},
 		{name: "an idmapped mount without gid maps is rejected", mutate: addMount(idmapped(configs.MountIDMapping{UIDMappings: idmaps})), field: "mounts[2].id_mapping.gid_mappings"},
