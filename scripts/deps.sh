@@ -2,12 +2,13 @@
 # deps.sh [PACKAGE...] - install the Debian packages this project needs, if
 # any is missing. With no arguments it checks what building and testing need:
 # a C toolchain and libseccomp for cgo, busybox-static for the test rootfs,
-# uidmap and iproute2 for user- and network-namespace tests, util-linux.
+# uidmap and iproute2 for user- and network-namespace tests, util-linux,
+# systemd (run only as PID 1 of a test container by the systemd driver test).
 # Does nothing (and needs no network) when everything is installed.
 set -euo pipefail
 
 if [[ $# -eq 0 ]]; then
-	set -- busybox-static gcc libc6-dev libseccomp-dev pkg-config make uidmap iproute2 util-linux
+	set -- busybox-static gcc libc6-dev libseccomp-dev pkg-config make uidmap iproute2 util-linux systemd
 fi
 
 missing=()
