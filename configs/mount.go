@@ -46,13 +46,19 @@ type Mount struct {
 	// PostmountCmds run after the mount, like PremountCmds.
 	PostmountCmds []Command `json:"postmount_cmds"`
 
-	// IDMapping (not in v1.1) makes this an idmapped bind mount; nil
-	// mounts without id mapping.
+	// IDMapping (not in v1.1) makes this an idmapped bind or tmpfs
+	// mount; nil mounts without id mapping.
 	IDMapping *MountIDMapping `json:"id_mapping,omitempty"`
 }
 
 // MountIDMapping (not in v1.1) describes the user-namespace mapping
 // attached to an idmapped mount with mount_setattr(MOUNT_ATTR_IDMAP).
+// The ranges are host-relative like Config.UidMappings: a file owned by
+// ContainerID+n on the filesystem is seen as owned by host id HostID+n
+// through the mount (so, inside a user namespace container, as whatever
+// container id HostID+n maps to), and a file written through the mount
+// by host id HostID+n is stored with ContainerID+n. Giving the
+// container's own mappings shows the host's ids unchanged inside.
 type MountIDMapping struct {
 	// UIDMappings are the uid ranges of the mapping.
 	UIDMappings []IDMap `json:"uid_mappings"`

@@ -260,6 +260,15 @@ func holdAttack(fifo, content string) {
 	if _, err := unix.Write(fd, []byte(content)); err != nil {
 		fatal(err.Error())
 	}
+	// The program the held process runs may read the file again: put a
+	// regular file in place before the held process sees end of file.
+	tmp := fifo + ".probe"
+	if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
+		fatal(err.Error())
+	}
+	if err := os.Rename(tmp, fifo); err != nil {
+		fatal(err.Error())
+	}
 	unix.Close(fd)
 	fmt.Println("released")
 	time.Sleep(time.Hour)
