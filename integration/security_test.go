@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -562,4 +563,203 @@ func TestHeldProcessesCannotBeAttacked(t *testing.T) {
 			checkAttackFailed(t, attack.String())
 		})
 	}
+}
+
+// fdNumbers returns the fd numbers of the probe's "fds" output and the
+// whole "N -> target" lines.
+func fdNumbers(t *testing.T, out string) ([]int, []string) {
+	t.Helper()
+	var nums []int
+	var all []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		n, _, ok := strings.Cut(l, " -> ")
+		fd, err := strconv.Atoi(n)
+		if !ok || err != nil {
+			t.Fatalf("bad fds line %q in %q", l, out)
+		}
+		nums = append(nums, fd)
+		all = append(all, l)
+	}
+	return nums, all
+}
+
+// TestNoHostFdReachesTheContainer covers CVE-2024-21626 (b) and H2: a
+// host fd the caller left open without O_CLOEXEC reaches neither the
+// runtime's container processes nor the programs they exec; a program sees
+// exactly stdio and the ExtraFiles it was given, as an init and as a
+// process joining the container.
+func TestNoHostFdReachesTheContainer(t *testing.T) {
+	requireRoot(t)
+	leak, err := unix.Open("/", unix.O_RDONLY|unix.O_DIRECTORY, 0) // no O_CLOEXEC, on purpose
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(leak) })
+	var leaked unix.Stat_t
+	if err := unix.Fstat(leak, &leaked); err != nil {
+		t.Fatal(err)
+	}
+	cfg := probeConfig(t)
+	watchHostOracles(t, cfg)
+	extra, err := os.CreateTemp(t.TempDir(), "extra")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { extra.Close() })
+
+	c := newContainer(t, cfg)
+	var initOut bytes.Buffer
+	init := &libcontainer.Process{Args: []string{"/probe", "fds"}, Env: standardEnvironment, Stdout: &initOut, Init: true}
+	if err := c.Start(init); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("the created init holds no host fd", func(t *testing.T) {
+		st, err := c.State()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var root unix.Stat_t
+		if err := unix.Stat(cfg.Rootfs, &root); err != nil {
+			t.Fatal(err)
+		}
+		dir := fmt.Sprintf("/proc/%d/fd", st.InitProcessPid)
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			var fst unix.Stat_t
+			if err := unix.Stat(filepath.Join(dir, e.Name()), &fst); err != nil {
+				continue // an anonymous inode or a socket
+			}
+			target, _ := os.Readlink(filepath.Join(dir, e.Name()))
+			if fst.Dev == leaked.Dev && fst.Ino == leaked.Ino {
+				t.Errorf("the init holds the caller's leaked fd as fd %s (%s)", e.Name(), target)
+			}
+			if fst.Mode&unix.S_IFMT == unix.S_IFDIR && (fst.Dev != root.Dev || fst.Ino != root.Ino) {
+				t.Errorf("the init holds a directory other than its root as fd %s (%s)", e.Name(), target)
+			}
+		}
+	})
+	if err := c.Exec(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := init.Wait(); err != nil {
+		t.Fatalf("init: %v", err)
+	}
+	if nums, all := fdNumbers(t, initOut.String()); !slices.Equal(nums, []int{0, 1, 2}) {
+		t.Errorf("the init's program has fds %q, want only 0, 1, 2", all)
+	}
+
+	c2, _ := startLongRunning(t, cfg, "sleep", "1000")
+	for _, tc := range []struct {
+		name  string
+		extra []*os.File
+		want  []int
+	}{
+		{"a joining process gets stdio only", nil, []int{0, 1, 2}},
+		{"a joining process gets stdio and its ExtraFiles", []*os.File{extra}, []int{0, 1, 2, 3}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := secExec(t, c2, &libcontainer.Process{Args: []string{"/probe", "fds"}, ExtraFiles: tc.extra})
+			nums, all := fdNumbers(t, out)
+			if !slices.Equal(nums, tc.want) {
+				t.Fatalf("fds %q, want %v", all, tc.want)
+			}
+			if len(tc.extra) > 0 && !strings.HasSuffix(all[3], filepath.Base(extra.Name())) {
+				t.Fatalf("fd 3 is %q, want the extra file %s", all[3], extra.Name())
+			}
+		})
+	}
+}
+
+// cwdInsideRootfs checks the probe's getcwd output: the kernel reports an
+// absolute path, and it names the very directory "." is, in the rootfs.
+func cwdInsideRootfs(t *testing.T, rootfs, out string) {
+	t.Helper()
+	got, _ := probeLines(out)
+	wd, stat := got["getcwd"], got["stat"]
+	if !strings.HasPrefix(wd, "/") || strings.Contains(wd, "unreachable") {
+		t.Fatalf("the process runs in %q, outside the container's root (%q)", wd, out)
+	}
+	var st unix.Stat_t
+	if err := unix.Stat(filepath.Join(rootfs, wd), &st); err != nil {
+		t.Fatalf("cwd %q: %v", wd, err)
+	}
+	if want := fmt.Sprintf("%d:%d", st.Dev, st.Ino); stat != want {
+		t.Fatalf("cwd %q is %s, but %s in the rootfs is %s", wd, stat, wd, want)
+	}
+}
+
+// TestCwdAndArgsThroughProcFdStayInside covers CVE-2024-21626 (a), (c)
+// and (d): a working directory or a program reached through
+// /proc/self/fd/N of the runtime's own fds never leads out of the
+// container. Each attempt fails or lands inside the rootfs.
+func TestCwdAndArgsThroughProcFdStayInside(t *testing.T) {
+	requireRoot(t)
+	t.Run("an init's cwd /proc/self/fd/N", func(t *testing.T) {
+		for n := 3; n <= 20; n++ {
+			cfg := probeConfig(t)
+			cfg.Cgroups.Path += strconv.Itoa(n)
+			c, err := newFactory(t).Create(fmt.Sprintf("%s-%d", containerID(t), n), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			p := &libcontainer.Process{Args: []string{"/probe", "getcwd"}, Env: standardEnvironment, Cwd: fmt.Sprintf("/proc/self/fd/%d", n), Stdout: &out, Init: true}
+			if err := c.Run(p); err == nil {
+				if _, err := p.Wait(); err != nil {
+					t.Fatalf("fd %d: %v", n, err)
+				}
+				cwdInsideRootfs(t, cfg.Rootfs, out.String())
+			}
+			destroyContainer(t, c)
+			assertNoCgroup(t, cfg)
+		}
+	})
+	cfg := probeConfig(t)
+	watchHostOracles(t, cfg)
+	c, _ := startLongRunning(t, cfg)
+	t.Run("a joining process's cwd /proc/self/fd/N", func(t *testing.T) {
+		for n := 3; n <= 20; n++ {
+			var out bytes.Buffer
+			p := &libcontainer.Process{Args: []string{"/probe", "getcwd"}, Env: standardEnvironment, Cwd: fmt.Sprintf("/proc/self/fd/%d", n), Stdout: &out}
+			if err := c.Run(p); err == nil {
+				if _, err := p.Wait(); err != nil {
+					t.Fatalf("fd %d: %v", n, err)
+				}
+				cwdInsideRootfs(t, cfg.Rootfs, out.String())
+			}
+		}
+	})
+	t.Run("a cwd the container made a symlink to /proc/self/fd/N", func(t *testing.T) {
+		for n := 3; n <= 10; n++ {
+			link := fmt.Sprintf("/w%d", n)
+			secExec(t, c, &libcontainer.Process{Args: []string{"ln", "-s", fmt.Sprintf("/proc/self/fd/%d", n), link}})
+			var out bytes.Buffer
+			p := &libcontainer.Process{Args: []string{"/probe", "getcwd"}, Env: standardEnvironment, Cwd: link, Stdout: &out}
+			if err := c.Run(p); err == nil {
+				if _, err := p.Wait(); err != nil {
+					t.Fatalf("fd %d: %v", n, err)
+				}
+				cwdInsideRootfs(t, cfg.Rootfs, out.String())
+			}
+		}
+	})
+	t.Run("a program /proc/self/fd/N is refused", func(t *testing.T) {
+		for n := 3; n <= 10; n++ {
+			prog := fmt.Sprintf("/proc/self/fd/%d", n)
+			p := &libcontainer.Process{Args: []string{prog}, Env: standardEnvironment}
+			if err := c.Run(p); !errors.Is(err, libcontainer.ErrInit) {
+				_, _ = p.Wait()
+				t.Errorf("exec %s: %v, want a refusal", prog, err)
+			}
+			icfg := probeConfig(t)
+			icfg.Cgroups.Path += "-prog" + strconv.Itoa(n)
+			if _, err := runContainer(t, icfg, prog); err == nil {
+				t.Errorf("init %s started", prog)
+			}
+			assertNoCgroup(t, icfg)
+		}
+	})
 }

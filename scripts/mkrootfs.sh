@@ -105,13 +105,16 @@ write_file "$dir/etc/passwd" 0644 <<'PASSWD'
 root:x:0:0:root:/root:/bin/sh
 daemon:x:1:1:daemon:/usr/sbin:/bin/false
 user:x:1000:1000:user:/home/user:/bin/sh
+nobody:x:65534:65534:nobody:/nonexistent:/bin/false
 PASSWD
 
 write_file "$dir/etc/group" 0644 <<'GROUP'
 root:x:0:
 daemon:x:1:
 user:x:1000:
+tty:x:5:
 extra:x:1001:user
+nogroup:x:65534:
 GROUP
 
 write_file "$dir/etc/hostname" 0644 <<'HOSTNAME'
