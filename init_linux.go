@@ -323,15 +323,28 @@ func lookPath(cfg *initConfig) (string, error) {
 	} else if !isExecutable(path) {
 		return "", fmt.Errorf("exec: %q: %w", name, exec.ErrNotFound)
 	}
-	if target, err := filepath.EvalSymlinks(path); err == nil && strings.HasPrefix(target, "/proc/") {
+	// A program reached through /proc (such as /proc/self/fd/N, one of
+	// our own fds) could be a host file: refuse it, whether the path
+	// names /proc itself, resolves into it, or cannot be resolved as
+	// ordinary symlinks (magic links such as "socket:[N]").
+	if under := filepath.Clean(path); under == "/proc" || strings.HasPrefix(under, "/proc/") {
+		return "", fmt.Errorf("exec: %q is under /proc: refused", name)
+	}
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", fmt.Errorf("exec: %q: cannot resolve its path: %w", name, err)
+	}
+	if target == "/proc" || strings.HasPrefix(target, "/proc/") {
 		return "", fmt.Errorf("exec: %q resolves into /proc (%s): refused", name, target)
 	}
 	return path, nil
 }
 
+// isExecutable reports whether path (followed) is a regular file with an
+// execute bit.
 func isExecutable(path string) bool {
 	st, err := os.Stat(path)
-	return err == nil && !st.IsDir() && st.Mode()&0o111 != 0
+	return err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0
 }
 
 // joinSessionKeyring gives the container a fresh session keyring, so that

@@ -57,13 +57,17 @@ func TestIDMappedBindMountInUserNamespace(t *testing.T) {
 		newFile  string // host owner of a file the container root writes
 	}{
 		{
-			name:     "the container's own mapping shows host ids unchanged inside",
-			idm:      func(*testing.T) *configs.MountIDMapping { return &configs.MountIDMapping{UIDMappings: singleRange, GIDMappings: singleRange} },
+			name: "the container's own mapping shows host ids unchanged inside",
+			idm: func(*testing.T) *configs.MountIDMapping {
+				return &configs.MountIDMapping{UIDMappings: singleRange, GIDMappings: singleRange}
+			},
 			dirOwner: 0, want: "1000:1000\n0:0", newFile: "0:0",
 		},
 		{
-			name:     "a mapping of host uid 1000 to container root shows that user's files as root's",
-			idm:      func(*testing.T) *configs.MountIDMapping { return &configs.MountIDMapping{UIDMappings: hostUserAsRoot, GIDMappings: hostUserAsRoot} },
+			name: "a mapping of host uid 1000 to container root shows that user's files as root's",
+			idm: func(*testing.T) *configs.MountIDMapping {
+				return &configs.MountIDMapping{UIDMappings: hostUserAsRoot, GIDMappings: hostUserAsRoot}
+			},
 			dirOwner: 1000, want: "0:0\n65534:65534", newFile: "1000:1000",
 		},
 		{

@@ -21,7 +21,11 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/b7f961b7/libcontainer"
+	"github.com/b7f961b7/libcontainer/apparmor"
 	"github.com/b7f961b7/libcontainer/configs"
+	"github.com/b7f961b7/libcontainer/configs/validate"
+	"github.com/b7f961b7/libcontainer/selinux"
+	"github.com/b7f961b7/libcontainer/specconv"
 )
 
 // Regression tests for the escapes of
@@ -636,8 +640,8 @@ func TestNoHostFdReachesTheContainer(t *testing.T) {
 			if fst.Dev == leaked.Dev && fst.Ino == leaked.Ino {
 				t.Errorf("the init holds the caller's leaked fd as fd %s (%s)", e.Name(), target)
 			}
-			if fst.Mode&unix.S_IFMT == unix.S_IFDIR && (fst.Dev != root.Dev || fst.Ino != root.Ino) {
-				t.Errorf("the init holds a directory other than its root as fd %s (%s)", e.Name(), target)
+			if fst.Mode&unix.S_IFMT == unix.S_IFDIR && (fst.Dev != root.Dev || fst.Ino != root.Ino) && !onProcfs(t, filepath.Join(dir, e.Name())) {
+				t.Errorf("the init holds a directory other than its root or its procfs handle as fd %s (%s)", e.Name(), target)
 			}
 		}
 	})
@@ -707,7 +711,9 @@ func TestCwdAndArgsThroughProcFdStayInside(t *testing.T) {
 			}
 			var out bytes.Buffer
 			p := &libcontainer.Process{Args: []string{"/probe", "getcwd"}, Env: standardEnvironment, Cwd: fmt.Sprintf("/proc/self/fd/%d", n), Stdout: &out, Init: true}
-			if err := c.Run(p); err == nil {
+			err = c.Run(p)
+			t.Logf("fd %d: %v", n, err)
+			if err == nil {
 				if _, err := p.Wait(); err != nil {
 					t.Fatalf("fd %d: %v", n, err)
 				}
@@ -760,6 +766,285 @@ func TestCwdAndArgsThroughProcFdStayInside(t *testing.T) {
 				t.Errorf("init %s started", prog)
 			}
 			assertNoCgroup(t, icfg)
+		}
+	})
+}
+
+// onProcfs reports whether path (followed) is on a procfs.
+func onProcfs(t *testing.T, path string) bool {
+	t.Helper()
+	var fs unix.Statfs_t
+	if err := unix.Statfs(path, &fs); err != nil {
+		t.Fatalf("statfs %s: %v", path, err)
+	}
+	return fs.Type == unix.PROC_SUPER_MAGIC
+}
+
+// TestNumericUserIsAnID covers CVE-2016-3697: a numeric user is an id,
+// even when the image's /etc/passwd has a user of that name with uid 0.
+func TestNumericUserIsAnID(t *testing.T) {
+	requireRoot(t)
+	cfg := newTemplateConfig(t)
+	appendFile(t, filepath.Join(cfg.Rootfs, "etc/passwd"), "1000:x:0:0::/:/bin/sh\n")
+	watchHostOracles(t, cfg)
+	c, _ := startLongRunning(t, cfg)
+	for _, user := range []string{"1000", "1000:1000"} {
+		t.Run("user "+user+" runs as uid and gid 1000, never root", func(t *testing.T) {
+			out := secExec(t, c, &libcontainer.Process{Args: []string{"sh", "-c", "id -u; id -g"}, User: user})
+			if got := strings.Fields(out); !slices.Equal(got, []string{"1000", "1000"}) {
+				t.Fatalf("uid, gid %q, want 1000 1000", got)
+			}
+		})
+	}
+}
+
+// TestSessionKeyringIsPrivate covers H14: every container process gets a
+// new session keyring named for the container, never the caller's, and
+// two containers never share one; NoNewKeyring keeps the caller's.
+func TestSessionKeyringIsPrivate(t *testing.T) {
+	requireRoot(t)
+	host, err := unix.KeyctlInt(unix.KEYCTL_GET_KEYRING_ID, unix.KEY_SPEC_SESSION_KEYRING, 0, 0, 0)
+	if err != nil {
+		t.Skipf("the test process has no session keyring to compare with: %v", err)
+	}
+	keyring := func(t *testing.T, out string) (int, string) {
+		t.Helper()
+		got, _ := probeLines(out)
+		f := strings.Fields(got["keyring"])
+		if len(f) != 2 {
+			t.Fatalf("keyring output %q", out)
+		}
+		id, _ := strconv.Atoi(f[0])
+		desc := f[1]
+		return id, desc[strings.LastIndexByte(desc, ';')+1:]
+	}
+	seen := map[int]string{}
+	for i := 0; i < 2; i++ {
+		cfg := probeConfig(t)
+		cfg.Cgroups.Path += strconv.Itoa(i)
+		c, err := newFactory(t).Create(fmt.Sprintf("%s-%d", containerID(t), i), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { destroyContainer(t, c) })
+		init := &libcontainer.Process{Args: []string{"sh", "-c", "/probe keyring; exec sleep 1000"}, Env: standardEnvironment, Init: true}
+		r := secRunWithStdout(t, c, init)
+		line, _ := r.ReadString('\n')
+		for who, out := range map[string]string{
+			"init":            line,
+			"joining process": secExec(t, c, &libcontainer.Process{Args: []string{"/probe", "keyring"}}),
+		} {
+			id, name := keyring(t, out)
+			if name != "_ses."+c.ID() {
+				t.Errorf("container %d %s: session keyring %q, want _ses.%s", i, who, name, c.ID())
+			}
+			if id == host {
+				t.Errorf("container %d %s: shares the caller's session keyring %d", i, who, host)
+			}
+			if other, ok := seen[id]; ok {
+				t.Errorf("container %d %s: keyring %d is also %s's", i, who, id, other)
+			}
+			seen[id] = fmt.Sprintf("container %d %s", i, who)
+		}
+	}
+	t.Run("NoNewKeyring keeps the caller's session keyring", func(t *testing.T) {
+		cfg := probeConfig(t)
+		cfg.NoNewKeyring = true
+		if id, _ := keyring(t, mustRun(t, cfg, "/probe", "keyring")); id != host {
+			t.Fatalf("keyring %d, want the caller's %d", id, host)
+		}
+	})
+}
+
+// exampleConfig converts the library's example spec (the default masked
+// and read-only paths of the runtime-spec templates) for a rootfs copy.
+func exampleConfig(t *testing.T) *configs.Config {
+	t.Helper()
+	spec := specconv.Example()
+	spec.Root.Path = newRootfs(t)
+	spec.Root.Readonly = false
+	cfg, err := specconv.CreateLibcontainerConfig(&specconv.CreateOpts{CgroupName: "unused", Spec: spec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Cgroups.Path = cgroupName(t)
+	cfg.Cgroups.Name, cfg.Cgroups.Parent = "", ""
+	return cfg
+}
+
+// TestDefaultMaskedAndReadonlyPaths covers H6 for the default set of the
+// example spec: masked files read empty, masked directories are empty and
+// cannot be written, read-only paths refuse writes.
+func TestDefaultMaskedAndReadonlyPaths(t *testing.T) {
+	requireRoot(t)
+	cfg := exampleConfig(t)
+	if len(cfg.MaskPaths) < 10 || len(cfg.ReadonlyPaths) < 5 {
+		t.Fatalf("the example has masked %q and read-only %q, want the runtime-spec default sets", cfg.MaskPaths, cfg.ReadonlyPaths)
+	}
+	watchHostOracles(t, cfg)
+	script := `for p in "$@"; do
+  if [ -d "$p" ]; then
+    echo "masked-dir $p $(ls -A "$p" | wc -l) $(touch "$p/x" 2>/dev/null && echo writable || echo refused)"
+  elif [ -e "$p" ]; then
+    echo "masked-file $p $(cat "$p" | wc -c) $(stat -c '%t:%T' "$p")"
+  fi
+done
+for p in ` + strings.Join(cfg.ReadonlyPaths, " ") + `; do
+  if [ -e "$p" ]; then echo "readonly $p $(mopts "$p" | tr , '\n' | grep -x ro)"; fi
+done
+(echo x > /proc/sys/kernel/hostname) 2>&1 | grep -o 'Read-only file system'`
+	out := mustRun(t, cfg, append([]string{"sh", "-c", shHelpers + script, "sh"}, cfg.MaskPaths...)...)
+	// Every path of the sets that this kernel has must show up.
+	want := map[string]bool{}
+	for _, p := range append(slices.Clone(cfg.MaskPaths), cfg.ReadonlyPaths...) {
+		if _, err := os.Stat(p); err == nil {
+			want[p] = true
+		}
+	}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		f := strings.Fields(l)
+		switch {
+		case len(f) == 4 && f[0] == "masked-dir":
+			delete(want, f[1])
+			if f[2] != "0" || f[3] != "refused" {
+				t.Errorf("masked directory %s: %s entries, %s", f[1], f[2], f[3])
+			}
+		case len(f) == 4 && f[0] == "masked-file":
+			delete(want, f[1])
+			if f[2] != "0" || f[3] != "1:3" {
+				t.Errorf("masked file %s: %s bytes, device %s; want empty, the null device", f[1], f[2], f[3])
+			}
+		case len(f) >= 2 && f[0] == "readonly":
+			delete(want, f[1])
+			if len(f) != 3 || f[2] != "ro" {
+				t.Errorf("read-only path %s is not mounted read-only: %q", f[1], l)
+			}
+		case l == "Read-only file system":
+		default:
+			t.Errorf("unexpected output line %q", l)
+		}
+	}
+	if !strings.Contains(out, "Read-only file system") {
+		t.Errorf("a write to /proc/sys did not fail with EROFS: %q", out)
+	}
+	if len(want) > 0 {
+		t.Errorf("paths the host has but the container did not report as masked or read-only: %v (output %q)", want, out)
+	}
+}
+
+// TestNoNewPrivileges covers H7: with no_new_privs the kernel says so in
+// /proc/self/status, and a setuid-root binary run by an ordinary user
+// keeps that user's ids; without it the binary gets euid 0.
+func TestNoNewPrivileges(t *testing.T) {
+	requireRoot(t)
+	if b, err := os.ReadFile("/proc/self/status"); err == nil && strings.Contains(string(b), "NoNewPrivs:\t1") {
+		t.Skip("the test process itself has no_new_privs, so its absence cannot be shown")
+	}
+	cfg := probeConfig(t)
+	suid := filepath.Join(cfg.Rootfs, "probe-suid")
+	if err := os.Link(filepath.Join(cfg.Rootfs, "probe"), suid); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Chmod(suid, 0o4755); err != nil {
+		t.Fatal(err)
+	}
+	watchHostOracles(t, cfg)
+	c, _ := startLongRunning(t, cfg)
+	yes, no := true, false
+	for _, tc := range []struct {
+		name      string
+		nnp       *bool
+		flag, ids string
+	}{
+		{"with no_new_privs a setuid binary changes no id", &yes, "1", "uids: 1000 1000 1000"},
+		{"without it a setuid binary gets euid 0", &no, "0", "uids: 1000 0 0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := secExec(t, c, &libcontainer.Process{Args: []string{"sh", "-c", "/probe status; /probe-suid ids"}, User: "1000", NoNewPrivileges: tc.nnp})
+			got, _ := probeLines(out)
+			if got["NoNewPrivs"] != tc.flag || "uids: "+got["uids"] != tc.ids {
+				t.Fatalf("NoNewPrivs %q, %s; want %s, %s", got["NoNewPrivs"], "uids: "+got["uids"], tc.flag, tc.ids)
+			}
+		})
+	}
+}
+
+// TestAppArmorProfileWithoutAppArmor checks that asking for an AppArmor
+// profile on a host without AppArmor fails with an error wrapping
+// apparmor.ErrApparmorNotEnabled before anything is made.
+func TestAppArmorProfileWithoutAppArmor(t *testing.T) {
+	requireRoot(t)
+	if apparmor.IsEnabled() {
+		t.Skip("AppArmor is enabled on this host; this test is about hosts without it")
+	}
+	t.Run("for the container", func(t *testing.T) {
+		cfg := newTemplateConfig(t)
+		cfg.AppArmorProfile = "libct-test-profile"
+		watchHostOracles(t, cfg)
+		f := newFactory(t)
+		c, err := f.Create(containerID(t), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { destroyContainer(t, c) })
+		err = c.Run(&libcontainer.Process{Args: []string{"true"}, Env: standardEnvironment, Init: true})
+		if !errors.Is(err, apparmor.ErrApparmorNotEnabled) || !strings.Contains(err.Error(), "libct-test-profile") {
+			t.Fatalf("run: %v, want an error wrapping apparmor.ErrApparmorNotEnabled naming the profile", err)
+		}
+		if entries, _ := os.ReadDir(filepath.Join(f.(*libcontainer.LinuxFactory).Root, c.ID())); len(entries) != 0 {
+			t.Errorf("state left behind: %v", entries)
+		}
+		if st, _ := c.Status(); st != libcontainer.Stopped {
+			t.Errorf("status %s, want stopped", st)
+		}
+	})
+	t.Run("for one process", func(t *testing.T) {
+		cfg := newTemplateConfig(t)
+		watchHostOracles(t, cfg)
+		c, _ := startLongRunning(t, cfg)
+		err := c.Run(&libcontainer.Process{Args: []string{"true"}, Env: standardEnvironment, AppArmorProfile: "libct-test-profile"})
+		if !errors.Is(err, apparmor.ErrApparmorNotEnabled) {
+			t.Fatalf("exec: %v, want an error wrapping apparmor.ErrApparmorNotEnabled", err)
+		}
+		if procs, _ := c.Processes(); len(procs) != 1 {
+			t.Errorf("the container holds %v, want its init only", procs)
+		}
+	})
+}
+
+// TestSELinuxLabelsWithoutSELinux checks that SELinux labels asked for on
+// a host without SELinux fail clearly: a process label in the config at
+// Create, a process's label or the mount label at Run, wrapping
+// selinux.ErrDisabled, before anything is made.
+func TestSELinuxLabelsWithoutSELinux(t *testing.T) {
+	requireRoot(t)
+	if selinux.Enabled() {
+		t.Skip("SELinux is enabled on this host; this test is about hosts without it")
+	}
+	const label = "system_u:system_r:container_t:s0:c1,c2"
+	t.Run("a process label in the config is refused at Create", func(t *testing.T) {
+		cfg := newTemplateConfig(t)
+		cfg.ProcessLabel = label
+		_, err := newFactory(t).Create(containerID(t), cfg)
+		if !errors.Is(err, validate.ErrInvalidConfig) || !strings.Contains(err.Error(), "selinux") {
+			t.Fatalf("create: %v, want ErrInvalidConfig about selinux", err)
+		}
+	})
+	t.Run("a mount label is refused at Run", func(t *testing.T) {
+		cfg := newTemplateConfig(t)
+		cfg.MountLabel = label
+		watchHostOracles(t, cfg)
+		if _, err := runContainer(t, cfg, "true"); !errors.Is(err, selinux.ErrDisabled) {
+			t.Fatalf("run: %v, want an error wrapping selinux.ErrDisabled", err)
+		}
+	})
+	t.Run("a process's label is refused at Run", func(t *testing.T) {
+		cfg := newTemplateConfig(t)
+		watchHostOracles(t, cfg)
+		c, _ := startLongRunning(t, cfg)
+		err := c.Run(&libcontainer.Process{Args: []string{"true"}, Env: standardEnvironment, Label: label})
+		if !errors.Is(err, selinux.ErrDisabled) || !strings.Contains(err.Error(), label) {
+			t.Fatalf("exec: %v, want an error wrapping selinux.ErrDisabled naming the label", err)
 		}
 	})
 }
