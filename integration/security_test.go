@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -267,36 +268,74 @@ func secExec(t *testing.T, c libcontainer.Container, p *libcontainer.Process) st
 	return out.String()
 }
 
-// TestLandlockConfinesWrites checks the optional Landlock ruleset: the
-// container may write only beneath the paths a rule grants write on.
+// TestLandlockConfinesWrites checks the optional Landlock ruleset
+// (configs.Landlock, beyond the runtime-spec): a container process may
+// write only beneath the paths a rule grants write on, as an init and as a
+// joining process, also when a seccomp notify filter makes the init
+// enforce its guards before it writes the exec fifo.
 func TestLandlockConfinesWrites(t *testing.T) {
 	requireRoot(t)
-	cfg := probeConfig(t)
-	cfg.Landlock = &configs.Landlock{
-		BestEffort: true,
-		Rules: []configs.LandlockRule{
-			{Path: "/", Access: []string{configs.LandlockRead, configs.LandlockExec}},
-			{Path: "/tmp", Access: []string{configs.LandlockRead, configs.LandlockWrite}},
-		},
-	}
-	watchHostOracles(t, cfg)
-	out := mustRun(t, cfg, "sh", "-c", "/probe write /tmp/allowed; /probe write /etc/denied; /probe write /root/denied")
-	got, _ := probeLines(out)
+	script := "/probe write /tmp/allowed; /probe write /etc/denied; /probe write /root/denied"
 	want := map[string]string{
 		"write /tmp/allowed": "ok",
 		"write /etc/denied":  "EACCES",
 		"write /root/denied": "EACCES",
 	}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("%s: %q, want %q (output %q)", k, got[k], v, out)
+	check := func(t *testing.T, rootfs, out string) {
+		t.Helper()
+		got, _ := probeLines(out)
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%s: %q, want %q (output %q)", k, got[k], v, out)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(rootfs, "etc/denied")); err == nil {
+			t.Error("the denied file exists in the rootfs")
 		}
 	}
-	if _, err := os.Stat(filepath.Join(cfg.Rootfs, "etc/denied")); err == nil {
-		t.Error("the denied file exists in the rootfs")
+	for _, notify := range []bool{false, true} {
+		name := "an init and a joining process"
+		if notify {
+			name += ", with a seccomp notify filter"
+		}
+		t.Run(name+" write only where a rule allows", func(t *testing.T) {
+			cfg := probeConfig(t)
+			cfg.Landlock = &configs.Landlock{
+				BestEffort: true,
+				Rules: []configs.LandlockRule{
+					{Path: "/", Access: []string{configs.LandlockRead, configs.LandlockExec}},
+					{Path: "/tmp", Access: []string{configs.LandlockRead, configs.LandlockWrite}},
+				},
+			}
+			if notify {
+				agent := newNotifyListener(t)
+				cfg.NoNewPrivileges = true
+				cfg.Seccomp = allowDefault(&configs.Syscall{Name: "getppid", Action: configs.Notify})
+				cfg.Seccomp.ListenerPath = agent.path
+			}
+			watchHostOracles(t, cfg)
+			c := newContainer(t, cfg)
+			init := &libcontainer.Process{Args: []string{"sh", "-c", script + "; /probe sleep"}, Env: standardEnvironment, Init: true}
+			r := secRunWithStdout(t, c, init)
+			var out strings.Builder
+			for {
+				line, err := r.ReadString('\n')
+				if err != nil {
+					t.Fatalf("init output %q: %v", out.String(), err)
+				}
+				if strings.TrimSpace(line) == "ready" {
+					break
+				}
+				out.WriteString(line)
+			}
+			check(t, cfg.Rootfs, out.String())
+			if err := os.Remove(filepath.Join(cfg.Rootfs, "tmp/allowed")); err != nil {
+				t.Fatal(err)
+			}
+			check(t, cfg.Rootfs, secExec(t, c, &libcontainer.Process{Args: []string{"sh", "-c", script}}))
+		})
 	}
 }
-
 
 // When TestSealedInitBinaryCannotBeOverwritten execs a "#!/proc/self/exe"
 // script in a container, the kernel runs this binary (the runtime the
@@ -386,20 +425,33 @@ func TestSealedInitBinary(t *testing.T) {
 	}
 }
 
-// hostLibMounts bind mounts the host's /usr/lib and /usr/lib64 read-only
-// into cfg (with /lib and /lib64 links), so that a copy of the dynamically
+// hostLibMounts gives cfg the host's library directories (/lib, /lib64,
+// /usr/lib, /usr/lib64 as the host has them: the same symlinks, read-only
+// bind mounts of the directories), so that a copy of the dynamically
 // linked test binary can run in the container.
 func hostLibMounts(t *testing.T, cfg *configs.Config) {
 	t.Helper()
-	for _, dir := range []string{"lib", "lib64"} {
-		if err := os.Symlink("usr/"+dir, filepath.Join(cfg.Rootfs, dir)); err != nil {
-			t.Fatal(err)
+	for _, dir := range []string{"/lib", "/lib64", "/usr/lib", "/usr/lib64"} {
+		st, err := os.Lstat(dir)
+		if err != nil {
+			continue
 		}
-		if err := os.MkdirAll(filepath.Join(cfg.Rootfs, "usr", dir), 0o755); err != nil {
+		inRoot := filepath.Join(cfg.Rootfs, dir)
+		if st.Mode()&os.ModeSymlink != 0 {
+			target, err := os.Readlink(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(target, inRoot); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err := os.MkdirAll(inRoot, 0o755); err != nil {
 			t.Fatal(err)
 		}
 		cfg.Mounts = append(cfg.Mounts, &configs.Mount{
-			Source: "/usr/" + dir, Destination: "/usr/" + dir, Device: "bind",
+			Source: dir, Destination: dir, Device: "bind",
 			Flags: unix.MS_BIND | unix.MS_REC | unix.MS_RDONLY,
 		})
 	}
@@ -1047,4 +1099,230 @@ func TestSELinuxLabelsWithoutSELinux(t *testing.T) {
 			t.Fatalf("exec: %v, want an error wrapping selinux.ErrDisabled naming the label", err)
 		}
 	})
+}
+
+// The "run-held" helper of TestProcessStopsWhenItsParentDies: a separate
+// process of the test binary that starts a container process, so that the
+// test can kill it (the container process's parent) while that process
+// is held in its user lookup.
+func init() {
+	if os.Getenv("LIBCT_SEC_HELPER") != "run-held" {
+		return
+	}
+	err := runHeld(os.Getenv("LIBCT_ROOT"), os.Getenv("LIBCT_ID"), os.Getenv("LIBCT_CONFIG"))
+	fmt.Println("helper:", err)
+	os.Exit(1)
+}
+
+// runHeld creates the container from the config file and runs its init,
+// or (no config) loads it and runs a joining process; either runs
+// "touch /ran". It returns only if Run does.
+func runHeld(root, id, config string) error {
+	f, err := libcontainer.New(root)
+	if err != nil {
+		return err
+	}
+	p := &libcontainer.Process{Args: []string{"touch", "/ran"}, Env: standardEnvironment}
+	var c libcontainer.Container
+	if config != "" {
+		b, err := os.ReadFile(config)
+		if err != nil {
+			return err
+		}
+		var cfg configs.Config
+		if err := json.Unmarshal(b, &cfg); err != nil {
+			return err
+		}
+		if c, err = f.Create(id, &cfg); err != nil {
+			return err
+		}
+		p.Init = true
+	} else if c, err = f.Load(id); err != nil {
+		return err
+	}
+	return c.Run(p)
+}
+
+// holdFifo replaces the rootfs's /etc/passwd with a FIFO, so that the next
+// container process to look up its user blocks there.
+func holdFifo(t *testing.T, rootfs string) string {
+	t.Helper()
+	fifo := filepath.Join(rootfs, "etc/passwd")
+	if err := os.Remove(fifo); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return fifo
+}
+
+// waitHeld waits until a process has the FIFO open for reading and returns
+// our write end; the reader then blocks in read(2) until we write.
+func waitHeld(t *testing.T, fifo string) int {
+	t.Helper()
+	var fd int
+	eventually(t, 10*time.Second, "a container process opens "+fifo, func() bool {
+		var err error
+		fd, err = unix.Open(fifo, unix.O_WRONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+		return err == nil
+	})
+	return fd
+}
+
+// release lets the held process go on: a regular passwd file replaces the
+// FIFO and the reader gets the content and end of file.
+func release(t *testing.T, fifo string, fd int) {
+	t.Helper()
+	content := "root:x:0:0:root:/root:/bin/sh\n"
+	if err := unix.SetNonblock(fd, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := unix.Write(fd, []byte(content)); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, fifo+".new", content)
+	if err := os.Rename(fifo+".new", fifo); err != nil {
+		t.Fatal(err)
+	}
+	unix.Close(fd)
+}
+
+// TestProcessStopsWhenItsParentDies checks the last check a container
+// process makes before it execs: if the process that started it died
+// during setup, it must not go on (nobody would wait for it). The parent
+// is a helper process killed while the container process is held in its
+// user lookup; in a PID namespace the container process sees parent pid
+// 0 before and after, so only its init pipe can tell.
+func TestProcessStopsWhenItsParentDies(t *testing.T) {
+	requireRoot(t)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	helper := func(t *testing.T, root, id, config string) *exec.Cmd {
+		t.Helper()
+		cmd := exec.Command(exe, "-test.run=^$")
+		cmd.Env = append(os.Environ(), "LIBCT_SEC_HELPER=run-held", "LIBCT_ROOT="+root, "LIBCT_ID="+id, "LIBCT_CONFIG="+config)
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		return cmd
+	}
+	kill := func(t *testing.T, cmd *exec.Cmd) {
+		t.Helper()
+		if err := cmd.Process.Kill(); err != nil {
+			t.Fatal(err)
+		}
+		_ = cmd.Wait()
+	}
+
+	t.Run("a joining process whose parent died does not run its program", func(t *testing.T) {
+		cfg := newTemplateConfig(t)
+		watchHostOracles(t, cfg)
+		root := filepath.Join(t.TempDir(), "state")
+		f, err := libcontainer.New(root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := f.Create(containerID(t), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { destroyContainer(t, c) })
+		init := &libcontainer.Process{Args: []string{"sleep", "1000"}, Env: standardEnvironment, Init: true}
+		if err := c.Run(init); err != nil {
+			t.Fatal(err)
+		}
+		fifo := holdFifo(t, cfg.Rootfs)
+		cmd := helper(t, root, c.ID(), "")
+		fd := waitHeld(t, fifo)
+		kill(t, cmd)
+		release(t, fifo, fd)
+		time.Sleep(500 * time.Millisecond)
+		if _, err := os.Stat(filepath.Join(cfg.Rootfs, "ran")); err == nil {
+			t.Fatal("the orphaned process ran its program")
+		}
+		eventually(t, 5*time.Second, "only the init is left in the container", func() bool {
+			procs, err := c.Processes()
+			return err == nil && len(procs) == 1
+		})
+		if err := c.Signal(unix.SIGKILL, false); err != nil {
+			t.Fatal(err)
+		}
+		_, _ = init.Wait()
+	})
+
+	t.Run("an init whose parent died does not stay behind", func(t *testing.T) {
+		cfg := newTemplateConfig(t)
+		watchHostOracles(t, cfg)
+		fifo := holdFifo(t, cfg.Rootfs)
+		b, err := json.Marshal(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		config := filepath.Join(t.TempDir(), "config.json")
+		writeFile(t, config, string(b))
+		root := filepath.Join(t.TempDir(), "state")
+		cmd := helper(t, root, containerID(t), config)
+		fd := waitHeld(t, fifo)
+		// The init is past procReady: its state is saved.
+		f, err := libcontainer.New(root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := f.Load(containerID(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			if err := c.Destroy(); err != nil {
+				t.Errorf("destroy: %v", err)
+			}
+		})
+		st, err := c.State()
+		if err != nil {
+			t.Fatal(err)
+		}
+		kill(t, cmd)
+		release(t, fifo, fd)
+		eventually(t, 5*time.Second, "the orphaned init exits", func() bool { return processGone(st.InitProcessPid) })
+		if _, err := os.Stat(filepath.Join(cfg.Rootfs, "ran")); err == nil {
+			t.Fatal("the orphaned init ran its program")
+		}
+	})
+}
+
+// TestSetgroupsDeniedInUnprivilegedUserNamespace covers H11 (and the
+// kernel's CVE-2014-8989): in a user namespace whose maps an unprivileged
+// user wrote (setgroups "deny"), root in the container cannot drop its
+// supplementary groups with setgroups(2), which could lift group-based
+// denials; the container still starts. When root wrote the maps,
+// setgroups stays allowed.
+func TestSetgroupsDeniedInUnprivilegedUserNamespace(t *testing.T) {
+	requireRoot(t)
+	maps := []configs.IDMap{{ContainerID: 0, HostID: 100000, Size: 65536}}
+	for _, tc := range []struct {
+		name   string
+		deny   bool
+		policy string
+		result string
+	}{
+		{"a user namespace with setgroups denied refuses it", true, "deny", "EPERM"},
+		{"a user namespace root mapped allows it", false, "allow", "ok"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := probeConfig(t)
+			watchHostOracles(t, cfg)
+			cfg.Namespaces = append(cfg.Namespaces, configs.Namespace{Type: configs.NEWUSER, Path: hostUserNS(t, maps, tc.deny)})
+			shiftOwnership(t, cfg.Rootfs, maps)
+			makeReachable(t, cfg.Rootfs)
+			got, _ := probeLines(mustRun(t, cfg, "/probe", "setgroups"))
+			if got["policy"] != tc.policy || got["setgroups"] != tc.result {
+				t.Fatalf("setgroups policy %q, setgroups() %q; want %q, %q", got["policy"], got["setgroups"], tc.policy, tc.result)
+			}
+		})
+	}
 }
