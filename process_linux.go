@@ -79,7 +79,10 @@ func (c *linuxContainer) newParentProcess(p *Process) (*parentProcess, error) {
 	cmd.Env = []string{
 		"_LIBCONTAINER_INITPIPE=" + strconv.Itoa(pipeFd),
 		"_LIBCONTAINER_INITTYPE=" + initType,
-		"GOMAXPROCS=" + os.Getenv("GOMAXPROCS"),
+		// The init does one thing at a time; a fixed GOMAXPROCS also
+		// keeps the Go runtime from opening the cgroup's cpu files to
+		// size itself (fds the init would hold until exec).
+		"GOMAXPROCS=" + initGOMAXPROCS(),
 	}
 	if p.Init {
 		// The init opens the fifo by this O_PATH fd: it cannot reach the
@@ -144,6 +147,14 @@ func (c *linuxContainer) newParentProcess(p *Process) (*parentProcess, error) {
 		return nil, err
 	}
 	return pp, nil
+}
+
+// initGOMAXPROCS is the caller's GOMAXPROCS setting, or 1.
+func initGOMAXPROCS() string {
+	if v := os.Getenv("GOMAXPROCS"); v != "" {
+		return v
+	}
+	return "1"
 }
 
 // sameNamespace reports whether two namespace files name one namespace.
