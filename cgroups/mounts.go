@@ -87,40 +87,20 @@ func GetCgroupMounts(all bool) ([]Mount, error) {
 
 // enabledV1Subsystems returns the controllers /proc/cgroups marks enabled.
 func enabledV1Subsystems() (map[string]bool, error) {
-	f, err := os.Open("/proc/cgroups")
+	subs, err := procCgroupsEnabled()
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	res := map[string]bool{}
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		fields := strings.Fields(s.Text())
-		if len(fields) != 4 || strings.HasPrefix(fields[0], "#") {
-			continue
-		}
-		if fields[3] == "1" {
-			res[fields[0]] = true
-		}
-	}
-	if err := s.Err(); err != nil {
-		return nil, fmt.Errorf("read /proc/cgroups: %w", err)
+	res := make(map[string]bool, len(subs))
+	for _, s := range subs {
+		res[s] = true
 	}
 	return res, nil
 }
 
-// GetAllSubsystems lists the controllers the kernel offers: on v1 the
-// enabled lines of /proc/cgroups, on v2 the root cgroup.controllers plus
-// "devices" and "freezer" (which v2 implements without a controller file).
-func GetAllSubsystems() ([]string, error) {
-	if IsCgroup2UnifiedMode() {
-		data, err := ReadFile(cgroupfsDir, "cgroup.controllers")
-		if err != nil {
-			return nil, err
-		}
-		subs := append(strings.Fields(data), "devices", "freezer")
-		return subs, nil
-	}
+// procCgroupsEnabled lists, in file order, the controllers /proc/cgroups
+// marks enabled.
+func procCgroupsEnabled() ([]string, error) {
 	f, err := os.Open("/proc/cgroups")
 	if err != nil {
 		return nil, err
@@ -141,6 +121,21 @@ func GetAllSubsystems() ([]string, error) {
 		return nil, fmt.Errorf("read /proc/cgroups: %w", err)
 	}
 	return subs, nil
+}
+
+// GetAllSubsystems lists the controllers the kernel offers: on v1 the
+// enabled lines of /proc/cgroups, on v2 the root cgroup.controllers plus
+// "devices" and "freezer" (which v2 implements without a controller file).
+func GetAllSubsystems() ([]string, error) {
+	if IsCgroup2UnifiedMode() {
+		data, err := ReadFile(cgroupfsDir, "cgroup.controllers")
+		if err != nil {
+			return nil, err
+		}
+		subs := append(strings.Fields(data), "devices", "freezer")
+		return subs, nil
+	}
+	return procCgroupsEnabled()
 }
 
 // ParseCgroupFile parses a /proc/<pid>/cgroup file into a map from
@@ -230,36 +225,34 @@ func FindCgroupMountpointAndRoot(cgroupPath, subsystem string) (string, string, 
 	return "", "", NewNotFoundError(subsystem)
 }
 
+// The /proc/<pid>/cgroup files of this process and of PID 1.
+const (
+	ownCgroupFile  = "/proc/self/cgroup"
+	initCgroupFile = "/proc/1/cgroup"
+)
+
 // GetOwnCgroup returns this process's cgroup (path inside the hierarchy)
 // for subsystem, from /proc/self/cgroup.
 func GetOwnCgroup(subsystem string) (string, error) {
-	return cgroupOf("/proc/self/cgroup", subsystem)
+	return cgroupOf(ownCgroupFile, subsystem)
 }
 
 // GetOwnCgroupPath returns the absolute directory of this process's cgroup
 // for subsystem.
 func GetOwnCgroupPath(subsystem string) (string, error) {
-	cg, err := GetOwnCgroup(subsystem)
-	if err != nil {
-		return "", err
-	}
-	return cgroupDirOf(subsystem, cg)
+	return cgroupDirFrom(ownCgroupFile, subsystem)
 }
 
 // GetInitCgroup returns PID 1's cgroup (path inside the hierarchy) for
 // subsystem, from /proc/1/cgroup.
 func GetInitCgroup(subsystem string) (string, error) {
-	return cgroupOf("/proc/1/cgroup", subsystem)
+	return cgroupOf(initCgroupFile, subsystem)
 }
 
 // GetInitCgroupPath returns the absolute directory of PID 1's cgroup for
 // subsystem.
 func GetInitCgroupPath(subsystem string) (string, error) {
-	cg, err := GetInitCgroup(subsystem)
-	if err != nil {
-		return "", err
-	}
-	return cgroupDirOf(subsystem, cg)
+	return cgroupDirFrom(initCgroupFile, subsystem)
 }
 
 // cgroupOf reads the cgroup of subsystem from a /proc/<pid>/cgroup file.
@@ -269,6 +262,16 @@ func cgroupOf(file, subsystem string) (string, error) {
 		return "", err
 	}
 	return getControllerPath(subsystem, cgs)
+}
+
+// cgroupDirFrom returns the absolute directory of the cgroup of subsystem
+// named in a /proc/<pid>/cgroup file.
+func cgroupDirFrom(file, subsystem string) (string, error) {
+	cg, err := cgroupOf(file, subsystem)
+	if err != nil {
+		return "", err
+	}
+	return cgroupDirOf(subsystem, cg)
 }
 
 // cgroupDirOf turns the cgroup cg of subsystem into an absolute directory

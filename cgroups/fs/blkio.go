@@ -9,6 +9,7 @@ import (
 
 	"github.com/b7f961b7/libcontainer/cgroups"
 	"github.com/b7f961b7/libcontainer/cgroups/fscommon"
+	"github.com/b7f961b7/libcontainer/cgroups/internal/cgfile"
 	"github.com/b7f961b7/libcontainer/configs"
 )
 
@@ -102,16 +103,9 @@ func parseBlkioStat(path, file string) ([]cgroups.BlkioStatEntry, error) {
 		if len(f) < 2 || f[0] == "Total" {
 			continue
 		}
-		majS, minS, ok := strings.Cut(f[0], ":")
-		if !ok {
-			return nil, &fscommon.ParseError{Path: path, File: file, Err: fmt.Errorf("bad device %q", f[0])}
-		}
 		var e cgroups.BlkioStatEntry
-		if e.Major, err = fscommon.ParseUint(majS, 10, 64); err != nil {
-			return nil, &fscommon.ParseError{Path: path, File: file, Err: err}
-		}
-		if e.Minor, err = fscommon.ParseUint(minS, 10, 64); err != nil {
-			return nil, &fscommon.ParseError{Path: path, File: file, Err: err}
+		if e.Major, e.Minor, err = cgfile.ParseDevice(path, file, f[0]); err != nil {
+			return nil, err
 		}
 		val := f[1]
 		if len(f) == 3 {

@@ -1,16 +1,15 @@
 package fs
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/b7f961b7/libcontainer/cgroups"
 	"github.com/b7f961b7/libcontainer/cgroups/fscommon"
+	"github.com/b7f961b7/libcontainer/cgroups/internal/cgfile"
 	"github.com/b7f961b7/libcontainer/configs"
 )
 
@@ -93,16 +92,7 @@ func (s *CpuGroup) Set(path string, r *configs.Resources) error {
 
 // GetStats fills stats.CpuStats.ThrottlingData from cpu.stat.
 func (s *CpuGroup) GetStats(path string, stats *cgroups.Stats) error {
-	content, err := cgroups.ReadFile(path, "cpu.stat")
-	if err != nil {
-		return err
-	}
-	sc := bufio.NewScanner(strings.NewReader(content))
-	for sc.Scan() {
-		k, v, err := fscommon.ParseKeyValue(sc.Text())
-		if err != nil {
-			return &fscommon.ParseError{Path: path, File: "cpu.stat", Err: err}
-		}
+	return cgfile.ReadKeyed(path, "cpu.stat", func(k string, v uint64) {
 		switch k {
 		case "nr_periods":
 			stats.CpuStats.ThrottlingData.Periods = v
@@ -111,6 +101,5 @@ func (s *CpuGroup) GetStats(path string, stats *cgroups.Stats) error {
 		case "throttled_time":
 			stats.CpuStats.ThrottlingData.ThrottledTime = v
 		}
-	}
-	return nil
+	})
 }

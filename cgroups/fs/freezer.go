@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/b7f961b7/libcontainer/cgroups"
+	"github.com/b7f961b7/libcontainer/cgroups/internal/poll"
 	"github.com/b7f961b7/libcontainer/configs"
 )
 
@@ -41,31 +42,25 @@ func (s *FreezerGroup) Set(path string, r *configs.Resources) error {
 
 // freezeTo moves the freezer cgroup at path to state (Frozen or Thawed).
 func freezeTo(path string, state configs.FreezerState) error {
-	deadline := time.Now().Add(freezeTimeout)
-	delay := 100 * time.Microsecond
-	for {
+	var cur string
+	done, err := poll.Until(freezeTimeout, func() (bool, error) {
 		if err := cgroups.WriteFile(path, "freezer.state", string(state)); err != nil {
-			return err
+			return false, err
 		}
-		cur, err := cgroups.ReadFile(path, "freezer.state")
+		s, err := cgroups.ReadFile(path, "freezer.state")
 		if err != nil {
-			return err
+			return false, err
 		}
-		cur = strings.TrimSpace(cur)
-		if cur == string(state) {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			if state == configs.Frozen {
-				_ = cgroups.WriteFile(path, "freezer.state", string(configs.Thawed))
-			}
-			return fmt.Errorf("unable to set freezer state of %s to %s: still %s after %v", path, state, cur, freezeTimeout)
-		}
-		time.Sleep(delay)
-		if delay < 10*time.Millisecond {
-			delay *= 2
-		}
+		cur = strings.TrimSpace(s)
+		return cur == string(state), nil
+	})
+	if err != nil || done {
+		return err
 	}
+	if state == configs.Frozen {
+		_ = cgroups.WriteFile(path, "freezer.state", string(configs.Thawed))
+	}
+	return fmt.Errorf("unable to set freezer state of %s to %s: still %s after %v", path, state, cur, freezeTimeout)
 }
 
 // GetStats does nothing: the freezer has no statistics.

@@ -10,14 +10,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sync"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/b7f961b7/libcontainer/cgroups"
 	"github.com/b7f961b7/libcontainer/cgroups/fs2"
 	"github.com/b7f961b7/libcontainer/cgroups/fscommon"
-	"github.com/b7f961b7/libcontainer/cgroups/internal/kill"
+	"github.com/b7f961b7/libcontainer/cgroups/internal/v1paths"
 	"github.com/b7f961b7/libcontainer/configs"
 )
 
@@ -53,10 +52,11 @@ var subsystems = []subsystem{
 }
 
 // manager implements cgroups.Manager for cgroup v1 (and hybrid) hosts.
+// The embedded Paths provides Path, GetPaths, GetPids, GetAllPids and
+// Exists; its mutex also guards cgroups.
 type manager struct {
-	mu      sync.Mutex
+	v1paths.Paths
 	cgroups *configs.Cgroup
-	paths   map[string]string
 }
 
 // NewManager returns a v1 cgroupfs manager for cg. With nil paths the
@@ -92,7 +92,7 @@ func NewManager(cg *configs.Cgroup, paths map[string]string) (cgroups.Manager, e
 		}
 		paths = cp
 	}
-	return &manager{cgroups: cg, paths: paths}, nil
+	return &manager{cgroups: cg, Paths: v1paths.Paths{Dirs: paths}}, nil
 }
 
 // isIgnorableError reports whether err may be ignored in rootless mode
@@ -106,12 +106,12 @@ func isIgnorableError(rootless bool, err error) bool {
 
 // Apply creates the cgroup in every hierarchy and moves pid into them.
 func (m *manager) Apply(pid int) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.Mu.Lock()
+	defer m.Mu.Unlock()
 	c := m.cgroups
 	for _, sys := range subsystems {
 		name := sys.Name()
-		p, ok := m.paths[name]
+		p, ok := m.Dirs[name]
 		if !ok {
 			continue
 		}
@@ -119,16 +119,16 @@ func (m *manager) Apply(pid int) error {
 			// Rootless without an explicit path may lack write
 			// access to some hierarchies: drop them.
 			if isIgnorableError(c.Rootless, err) && c.Path == "" {
-				delete(m.paths, name)
+				delete(m.Dirs, name)
 				continue
 			}
 			return err
 		}
 	}
-	if p, ok := m.paths[""]; ok {
+	if p, ok := m.Dirs[""]; ok {
 		if err := joinUnified(p, c, pid); err != nil {
 			if isIgnorableError(c.Rootless, err) && c.Path == "" {
-				delete(m.paths, "")
+				delete(m.Dirs, "")
 				return nil
 			}
 			return err
@@ -145,13 +145,13 @@ func (m *manager) Set(r *configs.Resources) error {
 	if r.Unified != nil {
 		return cgroups.ErrV1NoUnified
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.Mu.Lock()
+	defer m.Mu.Unlock()
 	for _, sys := range subsystems {
-		path := m.paths[sys.Name()]
-		if sys.Name() == "hugetlb" && path == "" && m.paths[""] != "" {
+		path := m.Dirs[sys.Name()]
+		if sys.Name() == "hugetlb" && path == "" && m.Dirs[""] != "" {
 			// Hybrid host with hugetlb only on the cgroup2 side.
-			if err := setHugetlbUnified(m.paths[""], r); err != nil {
+			if err := setHugetlbUnified(m.Dirs[""], r); err != nil {
 				return err
 			}
 			continue
@@ -161,10 +161,7 @@ func (m *manager) Set(r *configs.Resources) error {
 			if m.cgroups.Rootless && sys.Name() == "devices" {
 				continue
 			}
-			if path == "" {
-				return fmt.Errorf("cannot set %s limit: container could not join or create cgroup: %w", sys.Name(), err)
-			}
-			return err
+			return v1paths.SetError(sys.Name(), path, err)
 		}
 	}
 	return nil
@@ -174,7 +171,7 @@ func (m *manager) Set(r *configs.Resources) error {
 // through allow-all are applied with the container frozen, so that no
 // process can open a device in that moment.
 func (m *manager) setSubsystem(sys subsystem, path string, r *configs.Resources) error {
-	fp := m.paths["freezer"]
+	fp := m.Dirs["freezer"]
 	if sys.Name() != "devices" || path == "" || fp == "" || !needsFreeze(r) {
 		return sys.Set(path, r)
 	}
@@ -194,12 +191,12 @@ func (m *manager) setSubsystem(sys subsystem, path string, r *configs.Resources)
 
 // Freeze freezes or thaws the container through the freezer hierarchy.
 func (m *manager) Freeze(state configs.FreezerState) error {
-	path := m.Path("freezer")
-	if path == "" {
-		return errors.New("cannot toggle freezer: cgroups not configured for container")
+	path, err := m.FreezerPath()
+	if err != nil {
+		return err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.Mu.Lock()
+	defer m.Mu.Unlock()
 	prev := m.cgroups.Resources.Freezer
 	m.cgroups.Resources.Freezer = state
 	if err := (&FreezerGroup{}).Set(path, m.cgroups.Resources); err != nil {
@@ -213,42 +210,14 @@ func (m *manager) Freeze(state configs.FreezerState) error {
 // hybrid cgroup2 directory, then SIGKILL while frozen), waits for them to
 // go, and removes every cgroup directory. Missing cgroups are fine.
 func (m *manager) Destroy() error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	dirs := make([]string, 0, len(m.paths))
-	for _, p := range m.paths {
-		dirs = append(dirs, p)
-	}
+	m.Mu.Lock()
+	defer m.Mu.Unlock()
 	var freeze, thaw func() error
-	if fp := m.paths["freezer"]; fp != "" && cgroups.PathExists(fp) {
+	if fp := m.Dirs["freezer"]; fp != "" && cgroups.PathExists(fp) {
 		freeze = func() error { return freezeTo(fp, configs.Frozen) }
 		thaw = func() error { return freezeTo(fp, configs.Thawed) }
 	}
-	if err := kill.All(dirs, m.paths[""], freeze, thaw); err != nil {
-		return fmt.Errorf("destroy cgroup: %w", err)
-	}
-	if err := cgroups.RemovePaths(m.paths); err != nil {
-		return err
-	}
-	return nil
-}
-
-// Path returns the cgroup path of subsystem ("" when it has none).
-func (m *manager) Path(subsys string) string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.paths[subsys]
-}
-
-// GetPaths returns a copy of the per-subsystem paths.
-func (m *manager) GetPaths() map[string]string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	cp := make(map[string]string, len(m.paths))
-	for k, v := range m.paths {
-		cp[k] = v
-	}
-	return cp
+	return m.KillAndRemove(freeze, thaw)
 }
 
 // GetCgroups returns the configuration of the manager.
@@ -256,31 +225,15 @@ func (m *manager) GetCgroups() (*configs.Cgroup, error) {
 	return m.cgroups, nil
 }
 
-// GetPids lists the processes directly in the devices cgroup.
-func (m *manager) GetPids() ([]int, error) {
-	return cgroups.GetPids(m.Path("devices"))
-}
-
-// GetAllPids lists the processes in the devices cgroup and below.
-func (m *manager) GetAllPids() ([]int, error) {
-	return cgroups.GetAllPids(m.Path("devices"))
-}
-
 // GetStats gathers the statistics of every existing controller cgroup.
 func (m *manager) GetStats() (*cgroups.Stats, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.Mu.Lock()
+	defer m.Mu.Unlock()
 	stats := cgroups.NewStats()
-	for _, sys := range subsystems {
-		path := m.paths[sys.Name()]
-		if path == "" || !cgroups.PathExists(path) {
-			continue
-		}
-		if err := sys.GetStats(path, stats); err != nil {
-			return nil, err
-		}
+	if err := v1paths.AddStats(m.Dirs, subsystems, stats); err != nil {
+		return nil, err
 	}
-	if up := m.paths[""]; m.paths["hugetlb"] == "" && up != "" && cgroups.PathExists(up) {
+	if up := m.Dirs[""]; m.Dirs["hugetlb"] == "" && up != "" && cgroups.PathExists(up) {
 		if err := statHugetlbUnified(up, stats); err != nil {
 			return nil, err
 		}
@@ -290,17 +243,7 @@ func (m *manager) GetStats() (*cgroups.Stats, error) {
 
 // GetFreezerState returns the freezer state (Undefined without a freezer).
 func (m *manager) GetFreezerState() (configs.FreezerState, error) {
-	path := m.Path("freezer")
-	if path == "" {
-		return configs.Undefined, nil
-	}
-	return (&FreezerGroup{}).GetState(path)
-}
-
-// Exists reports whether the devices cgroup exists.
-func (m *manager) Exists() bool {
-	p := m.Path("devices")
-	return p != "" && cgroups.PathExists(p)
+	return m.FreezerState((&FreezerGroup{}).GetState)
 }
 
 // OOMKillCount returns the number of OOM kills in the memory cgroup.

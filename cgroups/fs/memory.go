@@ -1,7 +1,6 @@
 package fs
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/b7f961b7/libcontainer/cgroups"
 	"github.com/b7f961b7/libcontainer/cgroups/fscommon"
+	"github.com/b7f961b7/libcontainer/cgroups/internal/cgfile"
 	"github.com/b7f961b7/libcontainer/configs"
 )
 
@@ -132,20 +132,12 @@ func (s *MemoryGroup) Set(path string, r *configs.Resources) error {
 
 // GetStats fills stats.MemoryStats.
 func (s *MemoryGroup) GetStats(path string, stats *cgroups.Stats) error {
-	content, err := cgroups.ReadFile(path, "memory.stat")
+	err := cgfile.ReadKeyed(path, "memory.stat", func(k string, v uint64) { stats.MemoryStats.Stats[k] = v })
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}
 		return err
-	}
-	sc := bufio.NewScanner(strings.NewReader(content))
-	for sc.Scan() {
-		k, v, err := fscommon.ParseKeyValue(sc.Text())
-		if err != nil {
-			return &fscommon.ParseError{Path: path, File: "memory.stat", Err: err}
-		}
-		stats.MemoryStats.Stats[k] = v
 	}
 	stats.MemoryStats.Cache = stats.MemoryStats.Stats["cache"]
 

@@ -1,14 +1,12 @@
 package fs2
 
 import (
-	"bufio"
 	"errors"
 	"io/fs"
 	"strconv"
-	"strings"
 
 	"github.com/b7f961b7/libcontainer/cgroups"
-	"github.com/b7f961b7/libcontainer/cgroups/fscommon"
+	"github.com/b7f961b7/libcontainer/cgroups/internal/cgfile"
 	"github.com/b7f961b7/libcontainer/configs"
 )
 
@@ -43,19 +41,7 @@ func setCPU(dir string, r *configs.Resources) error {
 // statCPU fills stats.CpuStats from cpu.stat (microseconds converted to
 // nanoseconds).
 func statCPU(dir string, stats *cgroups.Stats) error {
-	content, err := cgroups.ReadFile(dir, "cpu.stat")
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-		return err
-	}
-	sc := bufio.NewScanner(strings.NewReader(content))
-	for sc.Scan() {
-		k, v, err := fscommon.ParseKeyValue(sc.Text())
-		if err != nil {
-			return &fscommon.ParseError{Path: dir, File: "cpu.stat", Err: err}
-		}
+	err := cgfile.ReadKeyed(dir, "cpu.stat", func(k string, v uint64) {
 		switch k {
 		case "usage_usec":
 			stats.CpuStats.CpuUsage.TotalUsage = v * 1000
@@ -70,6 +56,9 @@ func statCPU(dir string, stats *cgroups.Stats) error {
 		case "throttled_usec":
 			stats.CpuStats.ThrottlingData.ThrottledTime = v * 1000
 		}
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
 	}
-	return nil
+	return err
 }

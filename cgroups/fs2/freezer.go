@@ -9,6 +9,7 @@ import (
 
 	"github.com/b7f961b7/libcontainer/cgroups"
 	"github.com/b7f961b7/libcontainer/cgroups/fscommon"
+	"github.com/b7f961b7/libcontainer/cgroups/internal/poll"
 	"github.com/b7f961b7/libcontainer/configs"
 )
 
@@ -38,25 +39,15 @@ func setFreezer(dir string, state configs.FreezerState) error {
 	if state != configs.Frozen {
 		return nil
 	}
-	deadline := time.Now().Add(freezeTimeout)
-	delay := 100 * time.Microsecond
-	for {
+	done, err := poll.Until(freezeTimeout, func() (bool, error) {
 		frozen, err := fscommon.GetValueByKey(dir, "cgroup.events", "frozen")
-		if err != nil {
-			return err
-		}
-		if frozen == 1 {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			_ = cgroups.WriteFile(dir, "cgroup.freeze", "0")
-			return fmt.Errorf("unable to freeze %s: not frozen after %v", dir, freezeTimeout)
-		}
-		time.Sleep(delay)
-		if delay < 10*time.Millisecond {
-			delay *= 2
-		}
+		return frozen == 1, err
+	})
+	if err != nil || done {
+		return err
 	}
+	_ = cgroups.WriteFile(dir, "cgroup.freeze", "0")
+	return fmt.Errorf("unable to freeze %s: not frozen after %v", dir, freezeTimeout)
 }
 
 // getFreezer returns Frozen or Thawed from cgroup.freeze, or Undefined

@@ -9,6 +9,7 @@ import (
 
 	"github.com/b7f961b7/libcontainer/cgroups"
 	"github.com/b7f961b7/libcontainer/cgroups/fscommon"
+	"github.com/b7f961b7/libcontainer/cgroups/internal/cgfile"
 	"github.com/b7f961b7/libcontainer/configs"
 )
 
@@ -78,17 +79,9 @@ func statIo(dir string, stats *cgroups.Stats) error {
 		if len(f) < 2 {
 			continue
 		}
-		majS, minS, ok := strings.Cut(f[0], ":")
-		if !ok {
-			return &fscommon.ParseError{Path: dir, File: "io.stat", Err: fmt.Errorf("bad device %q", f[0])}
-		}
-		major, err := fscommon.ParseUint(majS, 10, 64)
+		major, minor, err := cgfile.ParseDevice(dir, "io.stat", f[0])
 		if err != nil {
-			return &fscommon.ParseError{Path: dir, File: "io.stat", Err: err}
-		}
-		minor, err := fscommon.ParseUint(minS, 10, 64)
-		if err != nil {
-			return &fscommon.ParseError{Path: dir, File: "io.stat", Err: err}
+			return err
 		}
 		for _, kv := range f[1:] {
 			k, v, ok := strings.Cut(kv, "=")

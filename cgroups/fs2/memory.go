@@ -1,14 +1,13 @@
 package fs2
 
 import (
-	"bufio"
 	"errors"
 	"io/fs"
 	"strconv"
-	"strings"
 
 	"github.com/b7f961b7/libcontainer/cgroups"
 	"github.com/b7f961b7/libcontainer/cgroups/fscommon"
+	"github.com/b7f961b7/libcontainer/cgroups/internal/cgfile"
 	"github.com/b7f961b7/libcontainer/configs"
 )
 
@@ -56,20 +55,12 @@ func setMemory(dir string, r *configs.Resources) error {
 // statMemory fills stats.MemoryStats; a cgroup without the memory
 // controller yields no error.
 func statMemory(dir string, stats *cgroups.Stats) error {
-	content, err := cgroups.ReadFile(dir, "memory.stat")
+	err := cgfile.ReadKeyed(dir, "memory.stat", func(k string, v uint64) { stats.MemoryStats.Stats[k] = v })
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}
 		return err
-	}
-	sc := bufio.NewScanner(strings.NewReader(content))
-	for sc.Scan() {
-		k, v, err := fscommon.ParseKeyValue(sc.Text())
-		if err != nil {
-			return &fscommon.ParseError{Path: dir, File: "memory.stat", Err: err}
-		}
-		stats.MemoryStats.Stats[k] = v
 	}
 	stats.MemoryStats.Cache = stats.MemoryStats.Stats["file"]
 	stats.MemoryStats.UseHierarchy = true

@@ -220,13 +220,28 @@ func commonCPUProps(r *configs.Resources, sdVer int) ([]systemdDbus.Property, er
 	return props, nil
 }
 
+// propLimit converts a limit, negative meaning unlimited, into the value
+// of a systemd limit property (math.MaxUint64 is "infinity").
+func propLimit(limit int64) uint64 {
+	if limit < 0 {
+		return math.MaxUint64
+	}
+	return uint64(limit)
+}
+
 // tasksMax converts PidsLimit into TasksMax (0 = leave unset).
 func tasksMax(limit int64) (systemdDbus.Property, bool) {
-	switch {
-	case limit > 0:
-		return newProp("TasksMax", uint64(limit)), true
-	case limit < 0:
-		return newProp("TasksMax", uint64(math.MaxUint64)), true
+	if limit == 0 {
+		return systemdDbus.Property{}, false
 	}
-	return systemdDbus.Property{}, false
+	return newProp("TasksMax", propLimit(limit)), true
+}
+
+// deviceProps returns the device access properties of r (none when
+// r.SkipDevices).
+func deviceProps(r *configs.Resources) ([]systemdDbus.Property, error) {
+	if r.SkipDevices {
+		return nil, nil
+	}
+	return generateDeviceProperties(r.Devices)
 }

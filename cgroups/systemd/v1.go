@@ -3,7 +3,6 @@ package systemd
 import (
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -185,20 +184,12 @@ func genV1ResourcesProperties(r *configs.Resources, sdVer int) ([]systemdDbus.Pr
 	if r == nil {
 		return nil, nil
 	}
-	var props []systemdDbus.Property
-	if !r.SkipDevices {
-		dp, err := generateDeviceProperties(r.Devices)
-		if err != nil {
-			return nil, err
-		}
-		props = dp
+	props, err := deviceProps(r)
+	if err != nil {
+		return nil, err
 	}
 	if r.Memory != 0 {
-		v := uint64(r.Memory)
-		if r.Memory < 0 {
-			v = math.MaxUint64
-		}
-		props = append(props, newProp("MemoryLimit", v))
+		props = append(props, newProp("MemoryLimit", propLimit(r.Memory)))
 	}
 	if r.CpuShares != 0 {
 		props = append(props, newProp("CPUShares", r.CpuShares))

@@ -118,20 +118,12 @@ func genV2ResourcesProperties(r *configs.Resources, sdVer int) ([]systemdDbus.Pr
 	if r == nil {
 		return nil, nil
 	}
-	var props []systemdDbus.Property
-	if !r.SkipDevices {
-		dp, err := generateDeviceProperties(r.Devices)
-		if err != nil {
-			return nil, err
-		}
-		props = append(props, dp...)
+	props, err := deviceProps(r)
+	if err != nil {
+		return nil, err
 	}
 	if r.Memory != 0 {
-		v := uint64(r.Memory)
-		if r.Memory < 0 {
-			v = ^uint64(0)
-		}
-		props = append(props, newProp("MemoryMax", v))
+		props = append(props, newProp("MemoryMax", propLimit(r.Memory)))
 	}
 	if r.MemoryReservation > 0 {
 		props = append(props, newProp("MemoryLow", uint64(r.MemoryReservation)))
@@ -141,11 +133,7 @@ func genV2ResourcesProperties(r *configs.Resources, sdVer int) ([]systemdDbus.Pr
 		return nil, err
 	}
 	if swap != 0 {
-		v := uint64(swap)
-		if swap < 0 {
-			v = ^uint64(0)
-		}
-		props = append(props, newProp("MemorySwapMax", v))
+		props = append(props, newProp("MemorySwapMax", propLimit(swap)))
 	}
 	weight := r.CpuWeight
 	if weight == 0 {
