@@ -17,6 +17,18 @@ func rule(s string, allow bool) devices.Rule {
 	return r
 }
 
+// applied returns a zero Emulator with rules applied in order.
+func applied(t *testing.T, rules []devices.Rule) *Emulator {
+	t.Helper()
+	e := &Emulator{}
+	for _, r := range rules {
+		if err := e.Apply(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
+
 func rulesOf(e *Emulator) string {
 	rs, _ := e.Rules()
 	var b strings.Builder
@@ -48,12 +60,7 @@ func TestApplyBehavesLikeTheKernel(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			e := &Emulator{}
-			for _, r := range tc.rules {
-				if err := e.Apply(r); err != nil {
-					t.Fatal(err)
-				}
-			}
+			e := applied(t, tc.rules)
 			if got := rulesOf(e); got != tc.want {
 				t.Errorf("state %q, want %q", got, tc.want)
 			}
@@ -179,12 +186,7 @@ func TestAllowsFollowsKernelMatching(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			e := &Emulator{}
-			for _, r := range tc.rules {
-				if err := e.Apply(r); err != nil {
-					t.Fatal(err)
-				}
-			}
+			e := applied(t, tc.rules)
 			if got := e.Allows(devices.CharDevice, 1, 3, tc.perms); got != tc.want {
 				t.Errorf("Allows(c 1:3 %s) = %v, want %v", tc.perms, got, tc.want)
 			}

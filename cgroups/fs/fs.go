@@ -227,13 +227,11 @@ func (m *manager) GetCgroups() (*configs.Cgroup, error) {
 
 // GetStats gathers the statistics of every existing controller cgroup.
 func (m *manager) GetStats() (*cgroups.Stats, error) {
-	m.Mu.Lock()
-	defer m.Mu.Unlock()
-	stats := cgroups.NewStats()
-	if err := v1paths.AddStats(m.Dirs, subsystems, stats); err != nil {
+	stats, err := v1paths.GetStats(&m.Paths, subsystems)
+	if err != nil {
 		return nil, err
 	}
-	if up := m.Dirs[""]; m.Dirs["hugetlb"] == "" && up != "" && cgroups.PathExists(up) {
+	if up := m.Path(""); m.Path("hugetlb") == "" && up != "" && cgroups.PathExists(up) {
 		if err := statHugetlbUnified(up, stats); err != nil {
 			return nil, err
 		}

@@ -214,18 +214,7 @@ func TestDevicesDeniedByRulesCannotBeOpened(t *testing.T) {
 			if err := set(m, configs.Resources{Devices: tc.rules}); err != nil {
 				t.Fatalf("Set devices: %v", err)
 			}
-			for _, c := range []struct {
-				script string
-				want   bool
-			}{
-				{"exec 3</dev/null", tc.openRead},
-				{"exec 3<>/dev/null", tc.openRW},
-			} {
-				p := testutil.StartIn(t, m, c.script)
-				if got := p.Wait(t, 5*time.Second).Success(); got != c.want {
-					t.Errorf("%q in the cgroup succeeded=%v, want %v", c.script, got, c.want)
-				}
-			}
+			testutil.CheckNullOpens(t, m, tc.openRead, tc.openRW)
 		})
 	}
 }
@@ -253,28 +242,7 @@ func TestDevicesTransitionNeverAllowsEverything(t *testing.T) {
 
 func TestFreezeStopsAndThawResumesAProcess(t *testing.T) {
 	m := newTestManager(t, nil)
-	p := testutil.StartIn(t, m, `while :; do :; done`)
-	pid := p.Cmd.Process.Pid
-	if err := m.Freeze(configs.Frozen); err != nil {
-		t.Fatalf("Freeze: %v", err)
-	}
-	if st, err := m.GetFreezerState(); err != nil || st != configs.Frozen {
-		t.Fatalf("GetFreezerState = %q, %v; want FROZEN", st, err)
-	}
-	t0 := testutil.CPUTime(pid)
-	time.Sleep(300 * time.Millisecond)
-	if t1 := testutil.CPUTime(pid); t1 != t0 {
-		t.Errorf("frozen process used CPU: %d -> %d ticks", t0, t1)
-	}
-	if err := m.Freeze(configs.Thawed); err != nil {
-		t.Fatalf("Thaw: %v", err)
-	}
-	if st, err := m.GetFreezerState(); err != nil || st != configs.Thawed {
-		t.Fatalf("GetFreezerState = %q, %v; want THAWED", st, err)
-	}
-	testutil.Eventually(t, 5*time.Second, "the thawed process to use CPU again", func() bool {
-		return testutil.CPUTime(pid) > t0
-	})
+	testutil.CheckFreezeAndThaw(t, m)
 }
 
 func TestDestroyKillsLingeringProcessesAndRemovesEveryCgroup(t *testing.T) {
@@ -454,14 +422,7 @@ func TestNewManagerRejectsMissingResourcesAndUnified(t *testing.T) {
 
 func TestGetAllPidsSeesSubCgroups(t *testing.T) {
 	m := newTestManager(t, nil)
-	sub := filepath.Join(m.Path("devices"), "inner")
-	if err := os.Mkdir(sub, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	p := testutil.Start(t, "sleep 30")
-	if err := cgroups.WriteCgroupProc(sub, p.Cmd.Process.Pid); err != nil {
-		t.Fatal(err)
-	}
+	p := testutil.StartInSub(t, m.Path("devices"), "inner", "sleep 30")
 	all, err := m.GetAllPids()
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package fs2
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -98,46 +97,14 @@ func TestTheDeviceFilterMatchesV1SemanticsAndIsReplaced(t *testing.T) {
 			if n := attachedPrograms(t, m.Path("")); n != 1 {
 				t.Errorf("%d device programs attached, want exactly 1", n)
 			}
-			for _, c := range []struct {
-				script string
-				want   bool
-			}{
-				{"exec 3</dev/null", tc.openRead},
-				{"exec 3<>/dev/null", tc.openRW},
-			} {
-				p := testutil.StartIn(t, m, c.script)
-				if got := p.Wait(t, 5*time.Second).Success(); got != c.want {
-					t.Errorf("%q in the cgroup succeeded=%v, want %v", c.script, got, c.want)
-				}
-			}
+			testutil.CheckNullOpens(t, m, tc.openRead, tc.openRW)
 		})
 	}
 }
 
 func TestFreezeStopsAndThawResumesAProcess(t *testing.T) {
 	m := newTestManager(t)
-	p := testutil.StartIn(t, m, `while :; do :; done`)
-	pid := p.Cmd.Process.Pid
-	if err := m.Freeze(configs.Frozen); err != nil {
-		t.Fatalf("Freeze: %v", err)
-	}
-	if st, err := m.GetFreezerState(); err != nil || st != configs.Frozen {
-		t.Fatalf("GetFreezerState = %q, %v; want FROZEN", st, err)
-	}
-	t0 := testutil.CPUTime(pid)
-	time.Sleep(300 * time.Millisecond)
-	if t1 := testutil.CPUTime(pid); t1 != t0 {
-		t.Errorf("frozen process used CPU: %d -> %d ticks", t0, t1)
-	}
-	if err := m.Freeze(configs.Thawed); err != nil {
-		t.Fatalf("Thaw: %v", err)
-	}
-	if st, err := m.GetFreezerState(); err != nil || st != configs.Thawed {
-		t.Fatalf("GetFreezerState = %q, %v; want THAWED", st, err)
-	}
-	testutil.Eventually(t, 5*time.Second, "the thawed process to use CPU again", func() bool {
-		return testutil.CPUTime(pid) > t0
-	})
+	testutil.CheckFreezeAndThaw(t, m)
 }
 
 func TestDestroyKillsEverythingWithCgroupKill(t *testing.T) {
@@ -146,14 +113,7 @@ func TestDestroyKillsEverythingWithCgroupKill(t *testing.T) {
 		t.Skip("skipped: kernel has no cgroup.kill")
 	}
 	p := testutil.StartIn(t, m, `sleep 60 & sleep 60 & sleep 60`)
-	sub := filepath.Join(m.Path(""), "sub")
-	if err := os.Mkdir(sub, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	q := testutil.Start(t, "sleep 60")
-	if err := cgroups.WriteCgroupProc(sub, q.Cmd.Process.Pid); err != nil {
-		t.Fatal(err)
-	}
+	q := testutil.StartInSub(t, m.Path(""), "sub", "sleep 60")
 	if err := m.Destroy(); err != nil {
 		t.Fatalf("Destroy: %v", err)
 	}

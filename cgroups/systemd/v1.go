@@ -6,13 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	systemdDbus "github.com/coreos/go-systemd/v22/dbus"
 
 	"github.com/b7f961b7/libcontainer/cgroups"
 	"github.com/b7f961b7/libcontainer/cgroups/fs"
-	"github.com/b7f961b7/libcontainer/cgroups/internal/kill"
+	"github.com/b7f961b7/libcontainer/cgroups/internal/v1paths"
 	"github.com/b7f961b7/libcontainer/configs"
 )
 
@@ -43,10 +42,11 @@ var legacySubsystems = []legacySubsystem{
 }
 
 // legacyManager is the systemd driver for cgroup v1 (and hybrid) hosts.
+// The embedded Paths provides Path, GetPaths, GetPids, GetAllPids and
+// Exists; its mutex also guards cgroups.
 type legacyManager struct {
-	mu      sync.Mutex
+	v1paths.Paths
 	cgroups *configs.Cgroup
-	paths   map[string]string
 	dbus    *dbusConn
 }
 
@@ -76,7 +76,7 @@ func NewLegacyManager(cg *configs.Cgroup, paths map[string]string) (cgroups.Mana
 			return nil, err
 		}
 	}
-	return &legacyManager{cgroups: cg, paths: paths, dbus: connFor(false)}, nil
+	return &legacyManager{Paths: v1paths.Paths{Dirs: paths}, cgroups: cg, dbus: connFor(false)}, nil
 }
 
 // unitCgroupPath returns the unit's cgroup path inside a hierarchy
@@ -211,8 +211,8 @@ func genV1ResourcesProperties(r *configs.Resources, sdVer int) ([]systemdDbus.Pr
 // Apply starts the transient unit holding pid and joins every hierarchy
 // (systemd does not create the unit's cgroup in all of them).
 func (m *legacyManager) Apply(pid int) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.Mu.Lock()
+	defer m.Mu.Unlock()
 	c := m.cgroups
 	res, err := genV1ResourcesProperties(c.Resources, m.dbus.systemdVersion())
 	if err != nil {
@@ -221,7 +221,7 @@ func (m *legacyManager) Apply(pid int) error {
 	if err := startUnit(m.dbus, unitName(c), unitProperties(c, pid, res, false)); err != nil {
 		return err
 	}
-	for name, p := range m.paths {
+	for name, p := range m.Dirs {
 		if name == "cpuset" {
 			if err := (&fs.CpusetGroup{}).ApplyDir(p, nil, pid); err != nil {
 				return err
@@ -248,13 +248,13 @@ func (m *legacyManager) Set(r *configs.Resources) error {
 	if r.Unified != nil {
 		return cgroups.ErrV1NoUnified
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.Mu.Lock()
+	defer m.Mu.Unlock()
 	props, err := genV1ResourcesProperties(r, m.dbus.systemdVersion())
 	if err != nil {
 		return err
 	}
-	fp := m.paths["freezer"]
+	fp := m.Dirs["freezer"]
 	thaw := func() {}
 	if fp != "" && !r.SkipFreezeOnSet && !r.SkipDevices {
 		if st, err := (&fs.FreezerGroup{}).GetState(fp); err == nil && st == configs.Thawed {
@@ -269,12 +269,9 @@ func (m *legacyManager) Set(r *configs.Resources) error {
 		return err
 	}
 	for _, s := range legacySubsystems {
-		path := m.paths[s.Name()]
+		path := m.Dirs[s.Name()]
 		if err := s.Set(path, r); err != nil {
-			if path == "" {
-				return fmt.Errorf("cannot set %s limit: container could not join or create cgroup: %w", s.Name(), err)
-			}
-			return err
+			return v1paths.SetError(s.Name(), path, err)
 		}
 	}
 	return nil
@@ -282,29 +279,22 @@ func (m *legacyManager) Set(r *configs.Resources) error {
 
 // Destroy stops the unit, kills what is left and removes every cgroup.
 func (m *legacyManager) Destroy() error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.Mu.Lock()
+	defer m.Mu.Unlock()
 	if err := stopUnit(m.dbus, unitName(m.cgroups)); err != nil {
 		return err
 	}
-	dirs := make([]string, 0, len(m.paths))
-	for _, p := range m.paths {
-		dirs = append(dirs, p)
-	}
-	if err := kill.All(dirs, m.paths[""], nil, nil); err != nil {
-		return fmt.Errorf("destroy cgroup: %w", err)
-	}
-	return cgroups.RemovePaths(m.paths)
+	return m.KillAndRemove(nil, nil)
 }
 
 // Freeze freezes or thaws the container through the freezer hierarchy.
 func (m *legacyManager) Freeze(state configs.FreezerState) error {
-	path := m.Path("freezer")
-	if path == "" {
-		return errors.New("cannot toggle freezer: cgroups not configured for container")
+	path, err := m.FreezerPath()
+	if err != nil {
+		return err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.Mu.Lock()
+	defer m.Mu.Unlock()
 	if err := (&fs.FreezerGroup{}).Set(path, &configs.Resources{Freezer: state}); err != nil {
 		return err
 	}
@@ -314,63 +304,17 @@ func (m *legacyManager) Freeze(state configs.FreezerState) error {
 	return nil
 }
 
-// Path returns the cgroup path of subsystem.
-func (m *legacyManager) Path(subsys string) string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.paths[subsys]
-}
-
-// GetPaths returns a copy of the per-subsystem paths.
-func (m *legacyManager) GetPaths() map[string]string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	cp := make(map[string]string, len(m.paths))
-	for k, v := range m.paths {
-		cp[k] = v
-	}
-	return cp
-}
-
 // GetCgroups returns the configuration of the manager.
 func (m *legacyManager) GetCgroups() (*configs.Cgroup, error) { return m.cgroups, nil }
 
-// GetPids lists the processes directly in the devices cgroup.
-func (m *legacyManager) GetPids() ([]int, error) { return cgroups.GetPids(m.Path("devices")) }
-
-// GetAllPids lists the processes in the devices cgroup and below.
-func (m *legacyManager) GetAllPids() ([]int, error) { return cgroups.GetAllPids(m.Path("devices")) }
-
 // GetStats gathers the statistics of every existing controller cgroup.
 func (m *legacyManager) GetStats() (*cgroups.Stats, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	stats := cgroups.NewStats()
-	for _, s := range legacySubsystems {
-		path := m.paths[s.Name()]
-		if path == "" || !cgroups.PathExists(path) {
-			continue
-		}
-		if err := s.GetStats(path, stats); err != nil {
-			return nil, err
-		}
-	}
-	return stats, nil
+	return v1paths.GetStats(&m.Paths, legacySubsystems)
 }
 
 // GetFreezerState returns the freezer state (Undefined without a freezer).
 func (m *legacyManager) GetFreezerState() (configs.FreezerState, error) {
-	path := m.Path("freezer")
-	if path == "" {
-		return configs.Undefined, nil
-	}
-	return (&fs.FreezerGroup{}).GetState(path)
-}
-
-// Exists reports whether the devices cgroup exists.
-func (m *legacyManager) Exists() bool {
-	p := m.Path("devices")
-	return p != "" && cgroups.PathExists(p)
+	return m.FreezerState((&fs.FreezerGroup{}).GetState)
 }
 
 // OOMKillCount returns the number of OOM kills in the memory cgroup.

@@ -12,11 +12,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"time"
 
 	"github.com/b7f961b7/libcontainer"
+	"github.com/b7f961b7/libcontainer/cmd/internal/containerinit"
 	"github.com/b7f961b7/libcontainer/cmd/internal/defaultconfig"
 	_ "github.com/b7f961b7/libcontainer/nsenter"
 )
@@ -24,22 +24,7 @@ import (
 // init turns the binary into the container's init process when the library
 // re-executes it as "lcbench init". This must happen before main runs.
 func init() {
-	if len(os.Args) < 2 || os.Args[1] != "init" {
-		return
-	}
-	runtime.GOMAXPROCS(1)
-	runtime.LockOSThread()
-	factory, err := libcontainer.New("")
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "lcbench init: %v\n", err)
-		os.Exit(1)
-	}
-	if err := factory.StartInitialization(); err != nil {
-		fmt.Fprintf(os.Stderr, "lcbench init: %v\n", err)
-		os.Exit(1)
-	}
-	fmt.Fprintln(os.Stderr, "lcbench init: initialization returned without starting the container process")
-	os.Exit(1)
+	containerinit.RunIfRequested("lcbench")
 }
 
 func main() {

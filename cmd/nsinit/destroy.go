@@ -17,34 +17,22 @@ const stopTimeout = 10 * time.Second
 // init if it still runs, wait for it to stop, destroy the container and
 // remove the pid file.
 func runDestroy(g *globals, args []string) (int, error) {
-	fs := g.newFlagSet("destroy", "")
-	if err := fs.Parse(args); err != nil {
-		return 2, nil
-	}
-	if fs.NArg() != 0 {
-		return 2, fmt.Errorf("unexpected arguments %q", fs.Args())
+	if status, err := g.parseNoArgs("destroy", args); status != 0 {
+		return status, err
 	}
 	dir, err := g.dir()
 	if err != nil {
 		return 1, err
 	}
-	id, err := g.containerID()
+	c, err := g.loadContainer()
 	if err != nil {
 		return 1, err
-	}
-	factory, err := g.factory()
-	if err != nil {
-		return 1, err
-	}
-	c, err := factory.Load(id)
-	if err != nil {
-		return 1, fmt.Errorf("load container %q: %w", id, err)
 	}
 	if err := killInit(c); err != nil {
 		return 1, err
 	}
 	if err := c.Destroy(); err != nil {
-		return 1, fmt.Errorf("destroy container %q: %w", id, err)
+		return 1, fmt.Errorf("destroy container %q: %w", c.ID(), err)
 	}
 	if err := removePidFile(dir); err != nil {
 		return 1, err

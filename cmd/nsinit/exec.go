@@ -14,13 +14,11 @@ import (
 // pid file while it runs, and destroys the container when it exits. Either
 // way nsinit exits with CMD's status.
 func runExec(g *globals, args []string) (int, error) {
-	var pf processFlags
-	fs := g.newFlagSet("exec", "CMD [ARG...]")
-	pf.register(fs)
-	if err := fs.Parse(args); err != nil {
+	pf, cmd, ok := g.parseProcessFlags("exec", args)
+	if !ok {
 		return 2, nil
 	}
-	if fs.NArg() == 0 {
+	if len(cmd) == 0 {
 		return 2, errors.New("no command given")
 	}
 	dir, err := g.dir()
@@ -41,28 +39,19 @@ func runExec(g *globals, args []string) (int, error) {
 		return 1, err
 	}
 	if running != nil {
-		p, err := pf.process(fs.Args(), false)
+		p, err := pf.process(cmd, false)
 		if err != nil {
 			return 2, err
 		}
 		return runAndWait(running, p, pf.tty, nil)
 	}
-
-	p, err := pf.process(fs.Args(), true)
-	if err != nil {
-		return 2, err
-	}
-	c, err := createContainer(g)
-	if err != nil {
-		return 1, err
-	}
-	defer destroyContainer(c)
-	defer func() {
+	recordPid := func(pid int) error { return writePidFile(dir, pid) }
+	forgetPid := func() {
 		if err := removePidFile(dir); err != nil {
 			fmt.Fprintf(os.Stderr, "nsinit exec: %v\n", err)
 		}
-	}()
-	return runAndWait(c, p, pf.tty, func(pid int) error { return writePidFile(dir, pid) })
+	}
+	return runNew(g, &pf, cmd, recordPid, forgetPid)
 }
 
 // runningContainer returns the container to join, or nil when a new one must

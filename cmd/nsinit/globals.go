@@ -58,6 +58,39 @@ func (g *globals) factory() (libcontainer.Factory, error) {
 	return f, nil
 }
 
+// loadContainer loads the container (--id, or the directory name) from the
+// state root.
+func (g *globals) loadContainer() (libcontainer.Container, error) {
+	id, err := g.containerID()
+	if err != nil {
+		return nil, err
+	}
+	factory, err := g.factory()
+	if err != nil {
+		return nil, err
+	}
+	c, err := factory.Load(id)
+	if err != nil {
+		return nil, fmt.Errorf("load container %q: %w", id, err)
+	}
+	return c, nil
+}
+
+// parseNoArgs parses the flags of subcommand name, which takes no
+// arguments. A non-zero status is what the subcommand must end with (and
+// err, if set): 2 after a flag error (which the flag package has already
+// reported) or when arguments were given.
+func (g *globals) parseNoArgs(name string, args []string) (status int, err error) {
+	fs := g.newFlagSet(name, "")
+	if err := fs.Parse(args); err != nil {
+		return 2, nil
+	}
+	if fs.NArg() != 0 {
+		return 2, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	return 0, nil
+}
+
 // newFlagSet returns a flag set for subcommand name with the global flags on it.
 func (g *globals) newFlagSet(name, argsUsage string) *flag.FlagSet {
 	fs := flag.NewFlagSet("nsinit "+name, flag.ContinueOnError)

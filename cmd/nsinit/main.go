@@ -17,32 +17,15 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"runtime"
 
-	"github.com/b7f961b7/libcontainer"
+	"github.com/b7f961b7/libcontainer/cmd/internal/containerinit"
 	_ "github.com/b7f961b7/libcontainer/nsenter"
 )
 
 // init turns the binary into the container's init process when the library
 // re-executes it as "nsinit init". This must happen before main runs.
 func init() {
-	if len(os.Args) < 2 || os.Args[1] != "init" {
-		return
-	}
-	runtime.GOMAXPROCS(1)
-	runtime.LockOSThread()
-	factory, err := libcontainer.New("")
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "nsinit init: %v\n", err)
-		os.Exit(1)
-	}
-	if err := factory.StartInitialization(); err != nil {
-		fmt.Fprintf(os.Stderr, "nsinit init: %v\n", err)
-		os.Exit(1)
-	}
-	// StartInitialization execs the container process and never returns on success.
-	fmt.Fprintln(os.Stderr, "nsinit init: initialization returned without starting the container process")
-	os.Exit(1)
+	containerinit.RunIfRequested("nsinit")
 }
 
 // command is one nsinit subcommand: it parses its own flags from args and

@@ -39,6 +39,18 @@ func (pf *processFlags) register(fs *flag.FlagSet) {
 	fs.Var(&pf.env, "env", "KEY=VALUE environment variable (repeatable)")
 }
 
+// parseProcessFlags parses the flags of subcommand name, whose arguments
+// after the flags are the command to run. ok is false after a flag error,
+// which the flag package has already reported.
+func (g *globals) parseProcessFlags(name string, args []string) (pf processFlags, cmd []string, ok bool) {
+	fs := g.newFlagSet(name, "CMD [ARG...]")
+	pf.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return pf, nil, false
+	}
+	return pf, fs.Args(), true
+}
+
 // process returns a Process running args, configured from the flags.
 func (pf *processFlags) process(args []string, init bool) (*libcontainer.Process, error) {
 	if len(args) == 0 {

@@ -11,13 +11,19 @@ import (
 // its init, wait for it, destroy the container and exit with CMD's status.
 // It never joins an existing container.
 func runRun(g *globals, args []string) (int, error) {
-	var pf processFlags
-	fs := g.newFlagSet("run", "CMD [ARG...]")
-	pf.register(fs)
-	if err := fs.Parse(args); err != nil {
+	pf, cmd, ok := g.parseProcessFlags("run", args)
+	if !ok {
 		return 2, nil
 	}
-	p, err := pf.process(fs.Args(), true)
+	return runNew(g, &pf, cmd, nil, nil)
+}
+
+// runNew creates the container from container.json, runs cmd as its init
+// (calling started with the init's pid, see runAndWait), waits for it and
+// destroys the container, calling done, if set, just before the destroy.
+// It returns the init's exit status.
+func runNew(g *globals, pf *processFlags, cmd []string, started func(pid int) error, done func()) (int, error) {
+	p, err := pf.process(cmd, true)
 	if err != nil {
 		return 2, err
 	}
@@ -26,7 +32,10 @@ func runRun(g *globals, args []string) (int, error) {
 		return 1, err
 	}
 	defer destroyContainer(c)
-	return runAndWait(c, p, pf.tty, nil)
+	if done != nil {
+		defer done()
+	}
+	return runAndWait(c, p, pf.tty, started)
 }
 
 // createContainer loads container.json from the container directory and

@@ -11,12 +11,8 @@ import (
 // runSpec implements "nsinit spec": write a default container.json for
 // ./rootfs with hostname "nsinit" and cgroup /nsinit-<dirname>.
 func runSpec(g *globals, args []string) (int, error) {
-	fs := g.newFlagSet("spec", "")
-	if err := fs.Parse(args); err != nil {
-		return 2, nil
-	}
-	if fs.NArg() != 0 {
-		return 2, fmt.Errorf("unexpected arguments %q", fs.Args())
+	if status, err := g.parseNoArgs("spec", args); status != 0 {
+		return status, err
 	}
 	dir, err := g.dir()
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -62,6 +63,21 @@ func Start(t testing.TB, script string) *Proc {
 		_ = cmd.Process.Kill()
 		<-p.done
 	})
+	return p
+}
+
+// StartInSub makes the sub-cgroup dir/name and starts script (see Start,
+// not released) in it. The sub-cgroup is left for the manager's Destroy.
+func StartInSub(t testing.TB, dir, name, script string) *Proc {
+	t.Helper()
+	sub := filepath.Join(dir, name)
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := Start(t, script)
+	if err := cgroups.WriteCgroupProc(sub, p.Cmd.Process.Pid); err != nil {
+		t.Fatal(err)
+	}
 	return p
 }
 
