@@ -1,9 +1,11 @@
 package libcontainer
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -13,22 +15,87 @@ import (
 // /proc/<init>/exe then names the memfd, which nothing can write, so a
 // container that reopens it (CVE-2019-5736) cannot reach the host binary.
 // The copy is made once per process and reused by every container.
+//
+// A container can still hold the copy open for writing (writes fail, but
+// the open succeeds) if it reaches it, e.g. with a "#!/proc/self/exe"
+// script the runtime execs for it; execve of the copy then fails with
+// ETXTBSY. startSealed answers that by making a fresh copy, so one
+// container cannot stop others from starting.
 var sealedExe struct {
-	once sync.Once
-	f    *os.File
-	err  error
+	mu sync.RWMutex // held for reading while a start execs the copy
+	f  *os.File
 }
 
-// sealedExePath returns a path that execs the sealed copy of
-// /proc/self/exe, making the copy on first use.
-func sealedExePath() (string, error) {
-	sealedExe.once.Do(func() {
-		sealedExe.f, sealedExe.err = sealExe("/proc/self/exe")
-	})
-	if sealedExe.err != nil {
-		return "", sealedExe.err
+// sealedPlaceholder is the InitPath value replaced by the sealed copy.
+const sealedPlaceholder = "/proc/self/exe"
+
+// startSealed starts cmd from the sealed copy of /proc/self/exe (cmd.Path
+// is ignored). It returns the command that started: a copy of cmd when the
+// first copy had to be replaced.
+func startSealed(cmd *exec.Cmd) (*exec.Cmd, error) {
+	for attempt := 0; ; attempt++ {
+		f, err := currentSealedExe()
+		if err != nil {
+			return cmd, err
+		}
+		sealedExe.mu.RLock()
+		if sealedExe.f != f {
+			sealedExe.mu.RUnlock()
+			continue // replaced meanwhile
+		}
+		cmd.Path = fmt.Sprintf("/proc/self/fd/%d", f.Fd())
+		err = cmd.Start()
+		sealedExe.mu.RUnlock()
+		if !errors.Is(err, unix.ETXTBSY) || attempt > 0 {
+			return cmd, err
+		}
+		if err := replaceSealedExe(f); err != nil {
+			return cmd, err
+		}
+		// exec.Cmd cannot be started twice.
+		cmd = &exec.Cmd{
+			Args: cmd.Args, Env: cmd.Env, Dir: cmd.Dir,
+			Stdin: cmd.Stdin, Stdout: cmd.Stdout, Stderr: cmd.Stderr,
+			ExtraFiles: cmd.ExtraFiles, SysProcAttr: cmd.SysProcAttr,
+		}
 	}
-	return fmt.Sprintf("/proc/self/fd/%d", sealedExe.f.Fd()), nil
+}
+
+// currentSealedExe returns the sealed copy, making it on first use.
+func currentSealedExe() (*os.File, error) {
+	sealedExe.mu.RLock()
+	f := sealedExe.f
+	sealedExe.mu.RUnlock()
+	if f != nil {
+		return f, nil
+	}
+	sealedExe.mu.Lock()
+	defer sealedExe.mu.Unlock()
+	if sealedExe.f == nil {
+		nf, err := sealExe("/proc/self/exe")
+		if err != nil {
+			return nil, err
+		}
+		sealedExe.f = nf
+	}
+	return sealedExe.f, nil
+}
+
+// replaceSealedExe makes a fresh copy if stale is still the current one;
+// no start is using stale once the write lock is held.
+func replaceSealedExe(stale *os.File) error {
+	sealedExe.mu.Lock()
+	defer sealedExe.mu.Unlock()
+	if sealedExe.f != stale {
+		return nil
+	}
+	nf, err := sealExe("/proc/self/exe")
+	if err != nil {
+		return err
+	}
+	sealedExe.f = nf
+	stale.Close()
+	return nil
 }
 
 // sealExe copies the binary at path into a memfd and seals it against

@@ -56,13 +56,6 @@ type parentProcess struct {
 // newParentProcess prepares (but does not start) the host side of process.
 func (c *linuxContainer) newParentProcess(p *Process) (*parentProcess, error) {
 	exe := c.factory.InitPath
-	if exe == "/proc/self/exe" {
-		sealed, err := sealedExePath()
-		if err != nil {
-			return nil, err
-		}
-		exe = sealed
-	}
 	parentEnd, childEnd, err := utils.NewSockPair("init")
 	if err != nil {
 		return nil, fmt.Errorf("init pipe: %w", err)
@@ -259,7 +252,11 @@ func (p *parentProcess) start() (err error) {
 	if err := utils.CloseExecFrom(3); err != nil {
 		return fmt.Errorf("mark fds close-on-exec: %w", err)
 	}
-	err = p.cmd.Start()
+	if p.cmd.Path == sealedPlaceholder {
+		p.cmd, err = startSealed(p.cmd)
+	} else {
+		err = p.cmd.Start()
+	}
 	p.closeFiles()
 	if err != nil {
 		p.pipe.f.Close()

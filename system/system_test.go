@@ -67,10 +67,21 @@ func runHelper(t *testing.T, name string, setup func(*exec.Cmd)) (string, error)
 // inThrowawayThread runs fn on a goroutine locked to an OS thread that is
 // never unlocked, so the thread (and every per-thread attribute fn
 // changed) is destroyed when fn returns.
+// inThrowawayThread runs fn on an OS thread that exits afterwards (the
+// goroutine ends locked to it). It is never the main thread: the runtime
+// keeps a locked main thread alive, and the process's identity in /proc is
+// the main thread's.
 func inThrowawayThread(fn func() error) error {
 	done := make(chan error)
 	go func() {
 		runtime.LockOSThread()
+		if unix.Gettid() == unix.Getpid() {
+			// Landed on the main thread: hand over to a fresh one,
+			// which cannot be the main thread while this one is locked.
+			done <- inThrowawayThread(fn)
+			runtime.UnlockOSThread()
+			return
+		}
 		done <- fn()
 	}()
 	return <-done
