@@ -273,6 +273,42 @@ func finalizeProcess(cfg *initConfig) error {
 	return nil
 }
 
+// prepareExec does, for an init (fifoFd its exec fifo) and a joining
+// process (fifoFd -1) alike, what comes between the parent's go-ahead and
+// the last steps before execve: the SELinux exec label, an early seccomp
+// filter (without no_new_privs it needs CAP_SYS_ADMIN, so before the caps
+// drop), user, caps and cwd, personality, the program's path, the parent
+// check, and the Landlock and late seccomp guards, built while an error
+// can still reach the parent.
+func prepareExec(pipe *syncPipe, cfg *initConfig, fifoFd int) (string, *execGuards, error) {
+	if err := selinux.SetProcessLabel(cfg.ProcessLabel); err != nil {
+		return "", nil, fmt.Errorf("set process label: %w", err)
+	}
+	if cfg.Config.Seccomp != nil && !cfg.NoNewPrivileges {
+		if err := loadSeccomp(pipe, cfg.Config.Seccomp); err != nil {
+			return "", nil, err
+		}
+	}
+	if err := finalizeProcess(cfg); err != nil {
+		return "", nil, err
+	}
+	if err := applyPersonality(cfg.Config.Personality); err != nil {
+		return "", nil, err
+	}
+	path, err := lookPath(cfg)
+	if err != nil {
+		return "", nil, err
+	}
+	if err := checkParent(pipe); err != nil {
+		return "", nil, err
+	}
+	guards, err := prepareExecGuards(pipe, cfg, fifoFd)
+	if err != nil {
+		return "", nil, err
+	}
+	return path, guards, nil
+}
+
 // changeDir enters the working directory as the container user and checks
 // it is inside the container's root: a cwd reached through a leaked fd
 // would be outside it (CVE-2024-21626).

@@ -6,7 +6,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/b7f961b7/libcontainer/apparmor"
-	"github.com/b7f961b7/libcontainer/selinux"
 )
 
 // setnsInit runs a process inside a running container. nsenter has joined
@@ -20,7 +19,6 @@ type setnsInit struct {
 
 func (i *setnsInit) run() error {
 	cfg := i.cfg
-	config := cfg.Config
 	if err := checkEnv(cfg.Env); err != nil {
 		return err
 	}
@@ -37,39 +35,21 @@ func (i *setnsInit) run() error {
 			return fmt.Errorf("set no_new_privs: %w", err)
 		}
 	}
-	if err := selinux.SetProcessLabel(cfg.ProcessLabel); err != nil {
-		return fmt.Errorf("set process label: %w", err)
-	}
-	if config.Seccomp != nil && !cfg.NoNewPrivileges {
-		if err := loadSeccomp(i.pipe, config.Seccomp); err != nil {
-			return err
-		}
-	}
-	if err := finalizeProcess(cfg); err != nil {
-		return err
-	}
 	if err := apparmor.ApplyProfile(cfg.AppArmorProfile); err != nil {
 		return fmt.Errorf("apply apparmor profile %q: %w", cfg.AppArmorProfile, err)
 	}
-	if err := applyPersonality(config.Personality); err != nil {
-		return err
-	}
-	path, err := lookPath(cfg)
+	path, guards, err := prepareExec(i.pipe, cfg, -1)
 	if err != nil {
 		return err
 	}
-	if err := checkParent(i.pipe); err != nil {
-		return err
-	}
-	guards, err := prepareExecGuards(i.pipe, cfg, -1)
-	if err != nil {
-		return err
-	}
-	i.pipe.f.Close()
+	// The init pipe closes on exec: the parent reads end of file once the
+	// program runs, or, if enforcing the guards or execve fails, our
+	// error (StartInitialization sends it).
+	unix.CloseOnExec(int(i.pipe.f.Fd()))
 	// Landlock, then the seccomp filter: its load is our last system call
 	// before execve.
 	if err := guards.enforce(nil); err != nil {
-		return reportLate(err)
+		return err
 	}
-	return reportLate(execProcess(path, cfg))
+	return execProcess(path, cfg)
 }

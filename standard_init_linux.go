@@ -10,7 +10,6 @@ import (
 
 	"github.com/b7f961b7/libcontainer/apparmor"
 	"github.com/b7f961b7/libcontainer/configs"
-	"github.com/b7f961b7/libcontainer/selinux"
 )
 
 // standardInit sets up a new container and execs its init program.
@@ -104,30 +103,7 @@ func (i *standardInit) run() error {
 	if err := syncParent(i.pipe, syncMsg{Type: procReady}, procRun); err != nil {
 		return err
 	}
-	if err := selinux.SetProcessLabel(cfg.ProcessLabel); err != nil {
-		return fmt.Errorf("set process label: %w", err)
-	}
-	// Without no_new_privs the filter must go in while we still hold
-	// CAP_SYS_ADMIN; with it, as late as possible.
-	if config.Seccomp != nil && !cfg.NoNewPrivileges {
-		if err := loadSeccomp(i.pipe, config.Seccomp); err != nil {
-			return err
-		}
-	}
-	if err := finalizeProcess(cfg); err != nil {
-		return err
-	}
-	if err := applyPersonality(config.Personality); err != nil {
-		return err
-	}
-	path, err := lookPath(cfg)
-	if err != nil {
-		return err
-	}
-	if err := checkParent(i.pipe); err != nil {
-		return err
-	}
-	guards, err := prepareExecGuards(i.pipe, cfg, i.fifoFd)
+	path, guards, err := prepareExec(i.pipe, cfg, i.fifoFd)
 	if err != nil {
 		return err
 	}
