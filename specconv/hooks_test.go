@@ -12,7 +12,7 @@ import (
 )
 
 func TestCreateHooks(t *testing.T) {
-	fiveSeconds := 5 * time.Second
+	hookTimeout := 5 * time.Second
 	tests := []struct {
 		name    string
 		in      *specs.Hooks
@@ -35,7 +35,7 @@ func TestCreateHooks(t *testing.T) {
 				configs.CreateRuntime:   {{Path: "/bin/b"}, {Path: "/bin/c"}},
 				configs.CreateContainer: {{Path: "/bin/d"}},
 				configs.StartContainer:  {{Path: "/bin/e"}},
-				configs.Poststart:       {{Path: "/bin/f", Timeout: &fiveSeconds}},
+				configs.Poststart:       {{Path: "/bin/f", Timeout: &hookTimeout}},
 				configs.Poststop:        {{Path: "/bin/g"}},
 			},
 		},
