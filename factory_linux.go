@@ -225,6 +225,12 @@ func (l *LinuxFactory) Create(id string, config *configs.Config) (_ Container, e
 		factory:       l,
 		cgroupManager: cm,
 	}
+	// A state from the start, so that another process can Load (and
+	// Destroy) a container that was created but not started, or whose
+	// creator died while starting it.
+	if err := c.saveState(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

@@ -504,3 +504,32 @@ func assertNoCgroup(t *testing.T, cfg *configs.Config) {
 
 var _ = fmt.Sprint
 var _ = strconv.Itoa
+
+func TestACreatedContainerCanBeLoadedAndDestroyed(t *testing.T) {
+	requireRoot(t)
+	root := filepath.Join(t.TempDir(), "state")
+	f, err := libcontainer.New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Create("never-started", newTemplateConfig(t)); err != nil {
+		t.Fatal(err)
+	}
+	other, err := libcontainer.New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := other.Load("never-started")
+	if err != nil {
+		t.Fatalf("load of a created container: %v", err)
+	}
+	if st, _ := c.Status(); st != libcontainer.Stopped {
+		t.Fatalf("status %s, want stopped", st)
+	}
+	if err := c.Destroy(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Load("never-started"); !errors.Is(err, libcontainer.ErrNotExist) {
+		t.Fatalf("load after destroy: %v, want ErrNotExist", err)
+	}
+}

@@ -317,8 +317,8 @@ func TestBadNetworkConfigFailsCleanly(t *testing.T) {
 			if strings.Contains(readFile(t, "/proc/self/mountinfo"), root) {
 				t.Error("a mount under the state directory is left")
 			}
-			if entries, _ := os.ReadDir(root + "/badnet"); len(entries) != 0 {
-				t.Errorf("state left: %v", entries)
+			if left := stateLeftBeyondStateJSON(root + "/badnet"); len(left) != 0 {
+				t.Errorf("state left: %v", left)
 			}
 			assertNoCgroup(t, cfg)
 		})

@@ -1058,8 +1058,8 @@ func TestAppArmorProfileWithoutAppArmor(t *testing.T) {
 		if !errors.Is(err, apparmor.ErrApparmorNotEnabled) || !strings.Contains(err.Error(), "libct-test-profile") {
 			t.Fatalf("run: %v, want an error wrapping apparmor.ErrApparmorNotEnabled naming the profile", err)
 		}
-		if entries, _ := os.ReadDir(filepath.Join(f.(*libcontainer.LinuxFactory).Root, c.ID())); len(entries) != 0 {
-			t.Errorf("state left behind: %v", entries)
+		if left := stateLeftBeyondStateJSON(filepath.Join(f.(*libcontainer.LinuxFactory).Root, c.ID())); len(left) != 0 {
+			t.Errorf("state left behind: %v", left)
 		}
 		if st, _ := c.Status(); st != libcontainer.Stopped {
 			t.Errorf("status %s, want stopped", st)

@@ -244,3 +244,17 @@ var standardEnvironment = []string{
 	"HOSTNAME=integration",
 	"TERM=xterm",
 }
+
+// stateLeftBeyondStateJSON lists what a container's state directory holds
+// besides state.json, which a created container has from Create on (so
+// that any process can Load and Destroy it).
+func stateLeftBeyondStateJSON(dir string) []string {
+	entries, _ := os.ReadDir(dir)
+	var left []string
+	for _, e := range entries {
+		if e.Name() != "state.json" {
+			left = append(left, e.Name())
+		}
+	}
+	return left
+}
