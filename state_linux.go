@@ -28,6 +28,8 @@ const (
 	Stopped
 )
 
+// String returns the status as runc names it: "created", "running",
+// "pausing", "paused", "stopped" ("unknown" otherwise).
 func (s Status) String() string {
 	switch s {
 	case Created:

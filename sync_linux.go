@@ -98,6 +98,7 @@ type InitError struct {
 	Message string
 }
 
+// Error returns the child's message.
 func (e *InitError) Error() string { return e.Message }
 
 // Is makes errors.Is(err, ErrInit) true.
