@@ -52,12 +52,17 @@ func startSealed(cmd *exec.Cmd) (*exec.Cmd, error) {
 		if err := replaceSealedExe(f); err != nil {
 			return cmd, err
 		}
-		// exec.Cmd cannot be started twice.
-		cmd = &exec.Cmd{
-			Args: cmd.Args, Env: cmd.Env, Dir: cmd.Dir,
-			Stdin: cmd.Stdin, Stdout: cmd.Stdout, Stderr: cmd.Stderr,
-			ExtraFiles: cmd.ExtraFiles, SysProcAttr: cmd.SysProcAttr,
-		}
+		cmd = cloneCmd(cmd)
+	}
+}
+
+// cloneCmd returns a not yet started copy of cmd, whose stdio are files:
+// an exec.Cmd cannot be started twice, even after a failed Start.
+func cloneCmd(cmd *exec.Cmd) *exec.Cmd {
+	return &exec.Cmd{
+		Path: cmd.Path, Args: cmd.Args, Env: cmd.Env, Dir: cmd.Dir,
+		Stdin: cmd.Stdin, Stdout: cmd.Stdout, Stderr: cmd.Stderr,
+		ExtraFiles: cmd.ExtraFiles, SysProcAttr: cmd.SysProcAttr,
 	}
 }
 

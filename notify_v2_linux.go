@@ -64,6 +64,14 @@ func notifyOnOOMV2Path(path string) (<-chan struct{}, error) {
 				case cgWd:
 					populated, err := fscommon.GetValueByKey(path, "cgroup.events", "populated")
 					if err != nil || populated == 0 {
+						// The last process may have died of the OOM kill
+						// whose memory.events change is not read yet.
+						if cur, err := fscommon.GetValueByKey(path, "memory.events", "oom_kill"); err == nil && cur > last {
+							select {
+							case ch <- struct{}{}:
+							default:
+							}
+						}
 						return
 					}
 				case memWd:

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -45,6 +46,8 @@ type parentProcess struct {
 	toClose []*os.File // our ends of stdio copies, closed after exit
 
 	externalDescriptors []string
+
+	sealed bool // runs the sealed copy of the binary
 
 	waitOnce  sync.Once
 	waitState *os.ProcessState
@@ -252,14 +255,26 @@ func (p *parentProcess) start() (err error) {
 	if err := utils.CloseExecFrom(3); err != nil {
 		return fmt.Errorf("mark fds close-on-exec: %w", err)
 	}
-	if p.cmd.Path == sealedPlaceholder {
-		p.cmd, err = startSealed(p.cmd)
-	} else {
-		err = p.cmd.Start()
+	cgroupFd := p.cloneIntoCgroup()
+	err = p.startCmd()
+	if err != nil && cgroupFd >= 0 {
+		// The kernel refused to clone into the cgroup: start plainly
+		// and move the process in afterwards.
+		unix.Close(cgroupFd)
+		cgroupFd = -1
+		p.cmd = cloneCmd(p.cmd)
+		p.cmd.SysProcAttr = nil
+		err = p.startCmd()
+	}
+	if cgroupFd >= 0 {
+		unix.Close(cgroupFd)
 	}
 	p.closeFiles()
 	if err != nil {
 		p.pipe.f.Close()
+		if p.init {
+			_ = p.c.cgroupManager.Destroy()
+		}
 		return fmt.Errorf("start init: %w", err)
 	}
 	defer func() {
@@ -272,8 +287,10 @@ func (p *parentProcess) start() (err error) {
 			p.pipe.f.Close()
 		}
 	}()
-	if err := p.joinCgroups(p.cmd.Process.Pid); err != nil {
-		return err
+	if cgroupFd < 0 {
+		if err := p.joinCgroups(p.cmd.Process.Pid); err != nil {
+			return err
+		}
 	}
 	if _, err := p.pipe.f.Write(p.bootstrap); err != nil {
 		return fmt.Errorf("send bootstrap data: %w", err)
@@ -295,6 +312,51 @@ func (p *parentProcess) start() (err error) {
 	p.pipe.f.Close()
 	p.process.ops = p
 	return nil
+}
+
+// startCmd starts the command, from the sealed copy of the binary when
+// that is what it runs.
+func (p *parentProcess) startCmd() (err error) {
+	if p.cmd.Path == sealedPlaceholder || p.sealed {
+		p.sealed = true
+		p.cmd, err = startSealed(p.cmd)
+		return err
+	}
+	return p.cmd.Start()
+}
+
+// cloneIntoCgroup prepares, on a cgroup2-only host with the cgroupfs
+// driver, to clone the process straight into its cgroup (clone3
+// CLONE_INTO_CGROUP): an init's cgroup is made and limited first. Moving a
+// process between cgroups afterwards takes the kernel's threadgroup lock
+// for writing, which can wait a whole RCU grace period. It returns the
+// cgroup directory fd the command will use, or -1 to move the process in
+// after it started.
+func (p *parentProcess) cloneIntoCgroup() int {
+	cg := p.c.config.Cgroups
+	if !cgroups.IsCgroup2UnifiedMode() || cg == nil || cg.Systemd || cg.Rootless {
+		return -1
+	}
+	cm := p.c.cgroupManager
+	dir := cm.Path("")
+	if p.init {
+		if err := p.joinCgroups(-1); err != nil {
+			_ = cm.Destroy()
+			return -1 // joinCgroups reports it again after the start
+		}
+	} else if len(p.process.SubCgroupPaths) > 0 {
+		paths, err := subCgroupPaths(cm.GetPaths(), p.process.SubCgroupPaths)
+		if err != nil {
+			return -1
+		}
+		dir = paths[""]
+	}
+	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1
+	}
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{UseCgroupFD: true, CgroupFD: fd}
+	return fd
 }
 
 // joinCgroups puts pid in the container's cgroups before it does anything:
