@@ -34,7 +34,11 @@ func init() {
 // PID and network namespaces, then removes the container. It needs root
 // and the test rootfs (make rootfs).
 func Example() {
-	rootfs, err := filepath.Abs(".cache/rootfs")
+	rootfs := os.Getenv("LIBCONTAINER_TEST_ROOTFS") // set by make test
+	if rootfs == "" {
+		rootfs = ".cache/rootfs"
+	}
+	rootfs, err := filepath.Abs(rootfs)
 	if err != nil {
 		log.Fatal(err)
 	}

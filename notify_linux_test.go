@@ -135,7 +135,7 @@ func notifyTestRemoved(t *testing.T, dir string, done <-chan struct{}) {
 	}
 }
 
-const notifyTestAllocate64M = `x=$(head -c 64M /dev/zero | tr '\0' a)`
+const notifyTestAllocate64M = `x=$(head -c 67108864 /dev/zero | tr '\0' a)`
 
 func TestNotifyOnOOMFiresWhenTheCgroupRunsOutOfMemory(t *testing.T) {
 	dir := notifyTestCgroup(t, false, map[string]string{

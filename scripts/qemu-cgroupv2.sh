@@ -5,7 +5,7 @@
 # (memory, pids, cpu, io, cpuset, ...) can only be exercised on another
 # kernel. This script boots Debian's kernel under qemu with cgroup v1 switched
 # off (cgroup_no_v1=all), cgroup2 mounted at /sys/fs/cgroup, and runs there the
-# test binaries (go test -c) of ./cgroups/... and the TestCgroups* tests of
+# test binaries (go test -c) of ./cgroups/..., the module root and the TestCgroups* tests of
 # ./integration, then powers the machine off. The serial console is shown
 # and saved; the script parses it and exits non-zero when a test binary
 # failed, or when the run did not finish within the timeout.
@@ -29,7 +29,7 @@
 #   QEMU_INTEGRATION_RUN  -test.run pattern for ./integration (default
 #                         ^TestCgroups); "none" skips the integration tests
 #   QEMU_PKGS             packages to test (default: those of ./cgroups/...
-#                         that have tests, and ./integration)
+#                         that have tests, the module root and ./integration)
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -113,7 +113,7 @@ cd "$repo"
 if [[ -n ${QEMU_PKGS:-} ]]; then
 	pkgs=$QEMU_PKGS
 else
-	pkgs="$($go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ./cgroups/...) $($go list ./integration)"
+	pkgs="$($go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ./cgroups/...) $($go list .) $($go list ./integration)"
 fi
 module=$($go list -m)
 names=()
