@@ -1,13 +1,12 @@
 package fs
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
 	"time"
 
 	"github.com/b7f961b7/libcontainer/cgroups"
+	"github.com/b7f961b7/libcontainer/cgroups/internal/cgfile"
 	"github.com/b7f961b7/libcontainer/cgroups/internal/poll"
 	"github.com/b7f961b7/libcontainer/configs"
 )
@@ -72,7 +71,7 @@ func (s *FreezerGroup) GetState(path string) (configs.FreezerState, error) {
 	for {
 		state, err := cgroups.ReadFile(path, "freezer.state")
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
+			if cgfile.Gone(err) {
 				return configs.Undefined, nil
 			}
 			return configs.Undefined, err
@@ -83,6 +82,9 @@ func (s *FreezerGroup) GetState(path string) (configs.FreezerState, error) {
 		case "FROZEN":
 			self, err := cgroups.ReadFile(path, "freezer.self_freezing")
 			if err != nil {
+				if cgfile.Gone(err) {
+					return configs.Undefined, nil
+				}
 				return configs.Undefined, err
 			}
 			if strings.TrimSpace(self) == "0" {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/b7f961b7/libcontainer/cgroups"
 	"github.com/b7f961b7/libcontainer/cgroups/fscommon"
+	"github.com/b7f961b7/libcontainer/cgroups/internal/cgfile"
 	"github.com/b7f961b7/libcontainer/cgroups/internal/poll"
 	"github.com/b7f961b7/libcontainer/configs"
 )
@@ -55,7 +56,7 @@ func setFreezer(dir string, state configs.FreezerState) error {
 func getFreezer(dir string) (configs.FreezerState, error) {
 	s, err := cgroups.ReadFile(dir, "cgroup.freeze")
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
+		if cgfile.Gone(err) {
 			return configs.Undefined, nil
 		}
 		return configs.Undefined, err
