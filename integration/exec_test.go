@@ -69,13 +69,13 @@ func TestContainerIsIsolated(t *testing.T) {
 
 func TestMountInsideIsNotSeenOnHost(t *testing.T) {
 	requireRoot(t)
-	before := readFile(t, "/proc/self/mountinfo")
+	before := hostMounts(t)
 	cfg := newTemplateConfig(t)
 	cfg.Capabilities.Bounding = append(cfg.Capabilities.Bounding, "CAP_SYS_ADMIN")
 	cfg.Capabilities.Effective = cfg.Capabilities.Bounding
 	cfg.Capabilities.Permitted = cfg.Capabilities.Bounding
 	mustRun(t, cfg, "sh", "-c", "mkdir -p /mnt/x && mount -t tmpfs none /mnt/x && grep -q /mnt/x /proc/self/mountinfo")
-	after := readFile(t, "/proc/self/mountinfo")
+	after := hostMounts(t)
 	if before != after {
 		t.Fatalf("host mount table changed:\nbefore:\n%s\nafter:\n%s", before, after)
 	}

@@ -184,11 +184,11 @@ func warmUpOnce(t *testing.T) {
 func watchHostOracles(t *testing.T, cfg *configs.Config) {
 	t.Helper()
 	warmUpOnce(t)
-	mounts := readFile(t, "/proc/self/mountinfo")
+	mounts := hostMounts(t)
 	hash := testBinaryHash(t)
 	fds := hostFdTable(t)
 	t.Cleanup(func() {
-		if after := readFile(t, "/proc/self/mountinfo"); after != mounts {
+		if after := hostMounts(t); after != mounts {
 			t.Errorf("O2: the host mount table changed")
 		}
 		if after := testBinaryHash(t); after != hash {

@@ -258,3 +258,26 @@ func stateLeftBeyondStateJSON(dir string) []string {
 	}
 	return left
 }
+
+// hostMounts returns the host's mount table as this test can judge it: the
+// mount points other test packages, running in parallel, make under their
+// own temp dirs are left out; this test's temp dirs and everything outside
+// the temp dir stay in.
+func hostMounts(t *testing.T) string {
+	t.Helper()
+	own := filepath.Dir(t.TempDir()) + "/"
+	tmp := filepath.Clean(os.TempDir()) + "/"
+	var keep []string
+	for _, line := range strings.Split(readFile(t, "/proc/self/mountinfo"), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 5 {
+			continue
+		}
+		mp := f[4]
+		if strings.HasPrefix(mp+"/", tmp) && !strings.HasPrefix(mp+"/", own) {
+			continue
+		}
+		keep = append(keep, strings.Join(f[4:], " "))
+	}
+	return strings.Join(keep, "\n")
+}
