@@ -504,11 +504,7 @@ func (c *linuxContainer) Destroy() error {
 	case Paused:
 		return fmt.Errorf("destroy %s: %w", c.id, ErrPaused)
 	case Created:
-		if pidfd, err := c.initPidfd(); err == nil {
-			_ = unix.PidfdSendSignal(pidfd, unix.SIGKILL, nil, 0)
-			waitPidfd(pidfd)
-			unix.Close(pidfd)
-		}
+		c.killInit()
 		if c.initProc != nil {
 			_, _ = c.initProc.wait()
 		}
@@ -549,6 +545,16 @@ func (c *linuxContainer) destroyResources() error {
 		return fmt.Errorf("remove cgroup: %w", err)
 	}
 	return nil
+}
+
+// killInit SIGKILLs the init, through a pidfd so a reused pid is never hit,
+// and waits until it has died.
+func (c *linuxContainer) killInit() {
+	if pidfd, err := c.initPidfd(); err == nil {
+		_ = unix.PidfdSendSignal(pidfd, unix.SIGKILL, nil, 0)
+		waitPidfd(pidfd)
+		unix.Close(pidfd)
+	}
 }
 
 // waitPidfd blocks until the process behind pidfd has exited.

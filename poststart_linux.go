@@ -40,11 +40,7 @@ func (c *linuxContainer) afterRelease(fifoFd int) error {
 // killReleased kills a released init that failed, waits for its death and
 // removes the cgroup; Destroy removes the rest.
 func (c *linuxContainer) killReleased() {
-	if pidfd, err := c.initPidfd(); err == nil {
-		_ = unix.PidfdSendSignal(pidfd, unix.SIGKILL, nil, 0)
-		waitPidfd(pidfd)
-		unix.Close(pidfd)
-	}
+	c.killInit()
 	_ = c.destroyResources()
 }
 

@@ -108,13 +108,12 @@ func (c *linuxContainer) newParentProcess(p *Process) (*parentProcess, error) {
 	}
 	if p.Init {
 		if err := pp.addIDMappedMounts(); err != nil {
-			pp.closeFiles()
-			pp.pipe.f.Close()
+			pp.abandon()
 			return nil, err
 		}
 	}
 	if err := pp.setupStdio(); err != nil {
-		pp.closeFiles()
+		pp.abandon()
 		return nil, err
 	}
 	var nsMaps map[configs.NamespaceType]string
@@ -139,7 +138,7 @@ func (c *linuxContainer) newParentProcess(p *Process) (*parentProcess, error) {
 	}
 	pp.bootstrap, err = c.bootstrapData(cloneFlags, nsMaps, p.Init)
 	if err != nil {
-		pp.closeFiles()
+		pp.abandon()
 		return nil, err
 	}
 	return pp, nil
@@ -244,6 +243,13 @@ func (p *parentProcess) closeFiles() {
 			f.Close()
 		}
 	}
+}
+
+// abandon releases everything a prepared but never started process holds:
+// the child's files and our end of the init pipe.
+func (p *parentProcess) abandon() {
+	p.closeFiles()
+	p.pipe.f.Close()
 }
 
 // start runs the whole start protocol. On error the processes it made are
